@@ -1,0 +1,103 @@
+"""Pattern tables (regexp, pcre, cidr): Postern's postmap -q against Debian's.
+
+Every table under tests/pattern_tables/NAME.TYPE is queried with each key
+listed in NAME.TYPE.keys (or NAME.keys), one key per line with Python
+escapes (\\n, \\t, \\xNN).  For every key, build/bin/postmap -q KEY TYPE:FILE
+must give the same standard output, the same warnings and the same exit
+status as /usr/sbin/postmap -c SCRATCH -q KEY TYPE:FILE.
+
+Two warnings that Postfix's postmap adds for an empty result ("empty string
+result is not allowed", "should return NO RESULT") come from the command,
+not the table, and are left out of the comparison.
+
+POSTERN_POSTMAP overrides the binary under test.  Tests skip when Debian's
+Postfix (or its pcre map) or Postern's postmap is missing.
+"""
+import codecs
+import os
+import re
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIXTURES = os.path.join(ROOT, "tests", "pattern_tables")
+POSTFIX_POSTMAP = "/usr/sbin/postmap"
+POSTFIX_POSTCONF = "/usr/sbin/postconf"
+POSTERN_POSTMAP = os.environ.get("POSTERN_POSTMAP", os.path.join(ROOT, "build", "bin", "postmap"))
+TYPES = ("regexp", "pcre", "cidr")
+
+# Lines that Postfix's postmap itself adds when a table returns "".
+COMMAND_NOISE = re.compile(
+    rb"^postmap: warning: table \S+: key .*: empty string result is not allowed$"
+    rb"|^postmap: warning: table \S+ should return NO RESULT in case of NOT FOUND$"
+)
+
+
+def fixture_cases():
+    cases = []
+    for name in sorted(os.listdir(FIXTURES)):
+        base, _, ext = name.rpartition(".")
+        if ext not in TYPES:
+            continue
+        keys = os.path.join(FIXTURES, name + ".keys")
+        if not os.path.exists(keys):
+            keys = os.path.join(FIXTURES, base + ".keys")
+        with open(keys, encoding="ascii") as f:
+            for lineno, line in enumerate(f.read().split("\n")[:-1], 1):
+                key = codecs.decode(line, "unicode_escape").encode("latin-1")
+                cases.append(pytest.param(ext, name, key, id=f"{name}:{lineno}"))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    if not os.path.exists(POSTFIX_POSTCONF) or not os.path.exists(POSTFIX_POSTMAP):
+        pytest.skip("Debian's Postfix is not installed")
+    if not os.access(POSTERN_POSTMAP, os.X_OK):
+        pytest.skip(f"{POSTERN_POSTMAP} is not built")
+    d = tmp_path_factory.mktemp("postfix-conf")
+    (d / "main.cf").write_text("")
+    types = subprocess.run([POSTFIX_POSTCONF, "-c", str(d), "-m"], capture_output=True).stdout
+    return str(d), types.decode().split()
+
+
+def postmap(argv, conf):
+    p = subprocess.run(argv, capture_output=True, timeout=30, env=dict(os.environ, MAIL_CONFIG=conf))
+    err = b"\n".join(l for l in p.stderr.splitlines() if not COMMAND_NOISE.match(l))
+    # Postfix's postmap prints an empty line for an empty result; ours may too.
+    return p.stdout, err, p.returncode
+
+
+def query(binary, conf, key, spec):
+    return postmap([binary, "-c", conf, "-q", key, spec], conf)
+
+
+@pytest.mark.parametrize("table_type,name,key", fixture_cases())
+def test_same_answer_as_postfix(scratch, tmp_path, table_type, name, key):
+    conf, postfix_types = scratch
+    if table_type not in postfix_types:
+        pytest.skip(f"Debian's Postfix has no {table_type} map (install postfix-{table_type})")
+    # Copy the table so that both see the same, short path in their messages.
+    table = tmp_path / name
+    with open(os.path.join(FIXTURES, name), "rb") as f:
+        table.write_bytes(f.read())
+    spec = f"{table_type}:{table}"
+    want = query(POSTFIX_POSTMAP, conf, key, spec)
+    got = query(POSTERN_POSTMAP, conf, key, spec)
+    assert got[2] == want[2], f"exit status: got {got[2]}, want {want[2]}"
+    assert got[0] == want[0], f"output: got {got[0]!r}, want {want[0]!r}"
+    assert got[1].decode(errors="replace").splitlines() == \
+        want[1].decode(errors="replace").splitlines(), "warnings differ"
+
+
+@pytest.mark.parametrize("table_type", TYPES)
+def test_missing_file(scratch, tmp_path, table_type):
+    conf, postfix_types = scratch
+    if table_type not in postfix_types:
+        pytest.skip(f"Debian's Postfix has no {table_type} map")
+    spec = f"{table_type}:{tmp_path}/nonexistent"
+    want = query(POSTFIX_POSTMAP, conf, b"x", spec)
+    got = query(POSTERN_POSTMAP, conf, b"x", spec)
+    assert got[2] == want[2] != 0, f"exit status: got {got[2]}, want {want[2]}"
+    assert got[1] == want[1], f"stderr: got {got[1]!r}, want {want[1]!r}"
