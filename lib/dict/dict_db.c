@@ -299,6 +299,15 @@ static void dict_db_close(DICT *dict)
     dict_db_free(dp);
 }
 
+/* Berkeley DB's own diagnostics repeat what the error codes say; keep them for -v. */
+static void dict_db_errcall(const DB_ENV *env, const char *prefix, const char *text)
+{
+    (void)env;
+    (void)prefix;
+    if (msg_verbose)
+        msg_info("Berkeley DB: %s", text);
+}
+
 static DICT *dict_db_open(const char *type, DBTYPE db_type, const char *name, int open_flags,
                           int dict_flags)
 {
@@ -335,7 +344,7 @@ static DICT *dict_db_open(const char *type, DBTYPE db_type, const char *name, in
             DICT_DB_GIVE_UP(DICT_ERR_RETRY, "%s", dict_errtext(&dp->dict));
         dp->building = 1;
         path = vstring_str(dp->tmp_path);
-        db_flags = DB_CREATE;
+        db_flags = DB_CREATE | DB_TRUNCATE;
         if ((dict_flags & (DICT_FLAG_TRY0NULL | DICT_FLAG_TRY1NULL)) == 0)
             dp->dict.flags &= ~DICT_FLAG_TRY0NULL;
     } else {
@@ -362,6 +371,7 @@ static DICT *dict_db_open(const char *type, DBTYPE db_type, const char *name, in
     if ((ret = db_create(&db, 0, 0)) != 0)
         msg_fatal("create DB database handle: %s", db_strerror(ret));
     dp->db = db;
+    db->set_errcall(db, dict_db_errcall);
     if ((ret = db->set_cachesize(db, 0, (u_int32_t)dict_db_cache_size, 0)) != 0)
         msg_fatal("set DB cache size %zu: %s", dict_db_cache_size, db_strerror(ret));
     if (db_type == DB_HASH && (ret = db->set_h_nelem(db, DICT_DB_NELM)) != 0)

@@ -11,8 +11,7 @@
 
 static int dict_fail_now(DICT *dict)
 {
-    return dict_fail(dict, DICT_ERR_RETRY, "table %s:%s: operation failed as configured",
-                     dict->type, dict->name);
+    return dict_fail(dict, DICT_ERR_RETRY, "operation failed as configured");
 }
 
 static int dict_fail_lookup(DICT *dict, const char *key, const char **value)

@@ -83,7 +83,7 @@ static void test_inline(void)
 static void test_fail_env_unix(void)
 {
     static const LOOKUP_CASE cases[] = {
-        {"fail:reason", "x", DICT_STAT_FAIL, "fail:reason"},
+        {"fail:reason", "x", DICT_STAT_FAIL, "operation failed as configured"},
         {"environ:x", "dict_test_var", DICT_STAT_FOUND, "value 1"},
         {"environ:x", "DICT_TEST_VAR", DICT_STAT_FOUND, "value 1"},
         {"environ:x", "dict_test_missing", DICT_STAT_NOTFOUND, 0},

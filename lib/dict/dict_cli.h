@@ -1,0 +1,54 @@
+/*
+ * dict_cli - what the table commands (postmap, postalias) share: opening
+ * "[type:]name" arguments, queries, deletions and dumps with Postfix's
+ * output formats and fatal messages; see dict_cli.c.
+ *
+ *   dict_cli_split(arg, default_type, &type, &name)
+ *       "hash:/x" -> "hash", "/x"; "/x" -> default_type, "/x" (copies,
+ *       caller frees both)
+ *   dict_cli_open(arg, default_type, open_flags, dict_flags)
+ *       dict_open3() or msg_fatal() with the table's own error text
+ *   dict_cli_query(maps, n, default_type, key, dict_flags, &value)
+ *       look key up in each table in turn, opening them lazily; returns
+ *       DICT_STAT_FOUND / DICT_STAT_NOTFOUND; a table error is fatal
+ *       ("table TYPE:NAME: query error: REASON")
+ *   dict_cli_query_stream(maps, n, default_type, fp, dict_flags, sep)
+ *       one key per input line, prints "key<sep>value" for each found;
+ *       returns 1 if any key was found
+ *   dict_cli_delete(maps, n, default_type, key, dict_flags)
+ *   dict_cli_delete_stream(...)
+ *       returns 1 if a key was deleted from some table
+ *   dict_cli_dump(maps, n, default_type, dict_flags, sep)
+ *       prints "key<sep>value" for every entry of every table
+ *   dict_cli_fail(dict, op)
+ *       msg_fatal() for a failed operation, Postfix's wording
+ *   dict_cli_set_eugid(uid, gid) / dict_cli_restore_eugid()
+ *       run as the source file's owner while building (postmap/postalias
+ *       started by root), and switch back afterwards
+ */
+#ifndef POSTERN_DICT_CLI_H
+#define POSTERN_DICT_CLI_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "dict.h"
+
+extern void dict_cli_split(const char *arg, const char *default_type, char **type, char **name);
+extern DICT *dict_cli_open(const char *arg, const char *default_type, int open_flags,
+                           int dict_flags);
+extern int dict_cli_query(char **maps, int n, const char *default_type, const char *key,
+                          int dict_flags, const char **value);
+extern int dict_cli_query_stream(char **maps, int n, const char *default_type, FILE *fp,
+                                 int dict_flags, const char *sep);
+extern int dict_cli_delete(char **maps, int n, const char *default_type, const char *key,
+                           int dict_flags);
+extern int dict_cli_delete_stream(char **maps, int n, const char *default_type, FILE *fp,
+                                  int dict_flags);
+extern void dict_cli_dump(char **maps, int n, const char *default_type, int dict_flags,
+                          const char *sep);
+extern void dict_cli_fail(DICT *dict, const char *op) __attribute__((noreturn));
+extern void dict_cli_set_eugid(uid_t uid, gid_t gid);
+extern void dict_cli_restore_eugid(void);
+
+#endif
