@@ -115,8 +115,7 @@ static int dict_pcre_match(void *ptr, const char *key, size_t keylen, size_t *st
 
         if (pcre2_get_error_message(rc, buf, sizeof(buf)) < 0)
             strcpy((char *)buf, "unknown error");
-        msg_warn("%s map %s, line %d: matching error: %s", DICT_TYPE_PCRE, path, lineno,
-                 (char *)buf);
+        msg_warn("%s map %s, line %d: %s", DICT_TYPE_PCRE, path, lineno, (char *)buf);
         return -1;
     }
     if (start) {
