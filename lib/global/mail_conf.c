@@ -704,14 +704,15 @@ const char *mail_conf_expand(const char *text)
     return vstring_str(buf);
 }
 
-/* mail_conf_eval - effective, expanded value of a name */
-const char *mail_conf_eval(const char *name)
+/* mail_conf_eval_common - effective value; null and why set on error */
+static const char *mail_conf_eval_common(const char *name, VSTRING *why)
 {
+    static int nesting;
     const MAIL_PARAM *p;
     const char *raw;
     char *value;
     VSTRING *buf;
-    VSTRING *why;
+    int ret;
 
     if ((raw = mail_conf_raw_value(name, &p)) == 0)
         return 0;
@@ -719,22 +720,59 @@ const char *mail_conf_eval(const char *name)
         return raw;
     if (conf_cache && (value = htable_find(conf_cache, name)) != 0)
         return value;
+    /* Computed defaults evaluate other names; bound that recursion too. */
+    if (nesting >= MAIL_CONF_DEPTH_LIMIT) {
+        vstring_sprintf(why, "unreasonable macro call nesting: \"%s\"", name);
+        return 0;
+    }
+    nesting++;
     buf = vstring_alloc(100);
-    why = vstring_alloc(100);
-    /* A computed default may itself evaluate names; copy the raw text. */
     {
         char *copy = mystrdup(raw);
 
-        if (mail_conf_expand_text(buf, copy, why) < 0) {
-            msg_warn("%s", vstring_str(why));
-            msg_fatal("macro processing error");
-        }
+        ret = mail_conf_expand_text(buf, copy, why);
         myfree(copy);
     }
-    vstring_free(why);
+    nesting--;
+    if (ret < 0) {
+        vstring_free(buf);
+        return 0;
+    }
     value = vstring_export(buf);
     if (conf_cache == 0)
         conf_cache = htable_create(100);
+    if (htable_find(conf_cache, name) != 0) {
+        /* Filled in by a nested call meanwhile; keep the first. */
+        if (conf_graveyard == 0)
+            conf_graveyard = argv_alloc(10);
+        argv_add(conf_graveyard, value);
+        myfree(value);
+        return htable_find(conf_cache, name);
+    }
     htable_enter(conf_cache, name, value);
+    return value;
+}
+
+/* mail_conf_eval - effective, expanded value of a name; fatal on error */
+const char *mail_conf_eval(const char *name)
+{
+    VSTRING *why = vstring_alloc(100);
+    const char *value = mail_conf_eval_common(name, why);
+
+    if (value == 0 && VSTRING_LEN(why) > 0) {
+        msg_warn("%s", vstring_str(why));
+        msg_fatal("macro processing error");
+    }
+    vstring_free(why);
+    return value;
+}
+
+/* mail_conf_eval_quiet - the same, null on any error */
+const char *mail_conf_eval_quiet(const char *name)
+{
+    VSTRING *why = vstring_alloc(100);
+    const char *value = mail_conf_eval_common(name, why);
+
+    vstring_free(why);
     return value;
 }

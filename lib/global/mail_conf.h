@@ -45,6 +45,9 @@
  *   mail_conf_flags             MAIL_CONF_FLAG_WARN_UNDEF: warn about
  *                               "$name" for a name that is not defined
  *                               ("FILE: undefined parameter: name")
+ *   mail_conf_eval_quiet(name)  like mail_conf_eval, but null on an
+ *                               expansion error instead of exiting (used by
+ *                               computed defaults)
  *   mail_conf_used(name)        nonzero when name was referenced as $name
  *                               by an expansion so far (postconf: unused
  *                               parameter check)
@@ -87,5 +90,6 @@ extern int mail_conf_lineno(const char *name);
 extern ARGV *mail_conf_names(void);
 extern int mail_conf_expand_text(VSTRING *out, const char *text, VSTRING *why);
 extern int mail_conf_used(const char *name);
+extern const char *mail_conf_eval_quiet(const char *name);
 
 #endif

@@ -372,7 +372,38 @@ static void test_missing_main_cf(void)
     mail_conf_read();
 }
 
+/* Computed defaults that refer back to each other must not recurse forever. */
+static void test_computed_default_loops(void)
+{
+    static const char *confs[] = {
+        "myhostname = $mydomain\n",
+        "mydomain = $myhostname\n",
+        "mynetworks_style = $mynetworks\n",
+        "inet_protocols = $mynetworks\n",
+        "mynetworks_style = bogus\n",
+    };
+    VSTRING *out = vstring_alloc(10);
+    VSTRING *why = vstring_alloc(10);
+
+    for (size_t i = 0; i < sizeof(confs) / sizeof(confs[0]); i++) {
+        load(confs[i]);
+        (void) mail_conf_expand_text(out, "$myhostname $mydomain $mynetworks", why);
+    }
+    vstring_free(out);
+    vstring_free(why);
+}
+
+static void test_bad_mynetworks_style_fatal(void)
+{
+    load("mynetworks_style = bogus\n");
+    PTEST_EXPECT_EXIT(1);
+    msg_output_clear();
+    mail_params_init();
+}
+
 static const PTEST_CASE cases[] = {
+    {"computed_default_loops", test_computed_default_loops},
+    {"bad_mynetworks_style_fatal", test_bad_mynetworks_style_fatal},
     {"parse", test_parse},
     {"parse_errors", test_parse_errors},
     {"expand", test_expand},

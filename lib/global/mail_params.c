@@ -312,6 +312,10 @@ void mail_params_init(void)
         mail_conf_read();
     for (size_t i = 0; i < mail_param_count; i++)
         mail_param_bind(&mail_param_table[i]);
+    if (strcasecmp(var_mynetworks_style, "host") != 0
+        && strcasecmp(var_mynetworks_style, "subnet") != 0
+        && strcasecmp(var_mynetworks_style, "class") != 0)
+        msg_fatal("unknown mynetworks mask style: %s", var_mynetworks_style);
 }
 
 /* mail_params_init_list - bind only the named variables */
@@ -355,8 +359,10 @@ const char *mail_params_default_myhostname(void)
     if (buf == 0)
         buf = vstring_alloc(100);
     /* mydomain from main.cf if set there; its own default would loop. */
-    if ((domain = mail_conf_lookup("mydomain")) != 0)
-        domain = mail_conf_expand(domain);
+    if (mail_conf_lookup("mydomain") != 0)
+        domain = mail_conf_eval_quiet("mydomain");
+    else
+        domain = 0;
     if (domain == 0 || *domain == 0)
         domain = "localdomain";
     vstring_sprintf(buf, "%s.%s", host, domain);
@@ -366,7 +372,7 @@ const char *mail_params_default_myhostname(void)
 const char *mail_params_default_mydomain(void)
 {
     static VSTRING *buf;
-    const char *host = mail_conf_eval("myhostname");
+    const char *host = mail_conf_eval_quiet("myhostname");
     const char *dot;
 
     if (host == 0 || (dot = strchr(host, '.')) == 0 || dot[1] == 0)
@@ -430,8 +436,8 @@ static void mail_params_apply_mask(unsigned char *addr, size_t len, int bits)
 const char *mail_params_default_mynetworks(void)
 {
     static VSTRING *buf;
-    const char *style = mail_conf_eval("mynetworks_style");
-    const char *protos = mail_conf_eval("inet_protocols");
+    const char *style = mail_conf_eval_quiet("mynetworks_style");
+    const char *protos = mail_conf_eval_quiet("inet_protocols");
     int want4 = 1, want6 = 1;
     int st;
     struct ifaddrs *ifa_list, *ifa;
@@ -448,7 +454,7 @@ const char *mail_params_default_mynetworks(void)
     else if (strcasecmp(style, "class") == 0)
         st = 'c';
     else
-        msg_fatal("unknown mynetworks mask style: %s", style);
+        st = 'h';                       /* narrowest; mail_params_init() is fatal */
     if (protos && strcasecmp(protos, "all") != 0) {
         want4 = strstr(protos, "ipv4") != 0;
         want6 = strstr(protos, "ipv6") != 0;
