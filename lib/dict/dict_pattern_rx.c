@@ -11,6 +11,9 @@
  *   !/pattern/flags result     matches when the pattern does not; "!" may
  *                              repeat (each toggles) and be followed by
  *                              white space
+ *   /p1/flags!/p2/flags result (regexp only, an old Postfix form) matches
+ *                              when p1 matches and p2 does not; $n refer
+ *                              to p1's groups
  *   if /pattern/flags          the rules up to the matching "endif" apply
  *   endif                      only when the pattern matches (IF/ENDIF are
  *                              case-insensitive and nest)
@@ -46,6 +49,8 @@ typedef struct RX_RULE {
     int lineno;
     void *re;                 /* compiled by ops->compile */
     size_t ngroups;           /* capture groups in re */
+    void *re2;                /* "/p1/!/p2/": p2, or null */
+    int negate2;              /* 1: p2 must not match */
     DICT_PATTERN_SUBST subst; /* RX_OP_MATCH: result template */
     size_t endif;             /* RX_OP_IF: index of the rule after ENDIF */
 } RX_RULE;
@@ -102,10 +107,14 @@ static int rx_parse_pattern(DICT_PATTERN_RX *rx, char **pp, int *negate, char **
     }
     delim = (unsigned char)*p++;
     *pattern = p;
-    while (*p && (unsigned char)*p != delim) {
-        if (*p == '\\' && p[1])
-            p++;
-        p++;
+    /* A backslash escapes the next character even when it is the delimiter itself. */
+    for (; *p; p++) {
+        if (*p == '\\') {
+            if (p[1])
+                p++;
+        } else if ((unsigned char)*p == delim) {
+            break;
+        }
     }
     if (*p == 0) {
         msg_warn("%s map %s, line %d: no closing regexp delimiter \"%c\": %s this rule",
@@ -115,6 +124,8 @@ static int rx_parse_pattern(DICT_PATTERN_RX *rx, char **pp, int *negate, char **
     *p++ = 0;
     *options = ops->default_options;
     for (; *p && !DICT_PATTERN_ISSPACE((unsigned char)*p); p++) {
+        if (*p == '!' && ops->second_pattern)
+            break;
         if (ops->flag((unsigned char)*p, options, rx->path, lineno) < 0) {
             msg_warn("%s map %s, line %d: unknown regexp option \"%c\": skipping this rule",
                      ops->style.type, rx->path, lineno, *p);
@@ -190,10 +201,17 @@ static void rx_parse_rule(DICT_PATTERN_RX *rx, char *p, int lineno, int dict_fla
     int negate;
     int options;
     size_t ngroups;
+    size_t ngroups2;
     void *re;
     RX_RULE *rule;
+    char *pattern2 = 0;
+    int negate2 = 0;
+    int options2 = 0;
+    void *re2 = 0;
 
     if (rx_parse_pattern(rx, &p, &negate, &pattern, &options, lineno) < 0)
+        return;
+    if (*p == '!' && rx_parse_pattern(rx, &p, &negate2, &pattern2, &options2, lineno) < 0)
         return;
     result = rx_skip_space(p);
     if (*result == 0)
@@ -230,8 +248,15 @@ static void rx_parse_rule(DICT_PATTERN_RX *rx, char *p, int lineno, int dict_fla
         dict_pattern_subst_free(&subst);
         return;
     }
+    if (pattern2 && (re2 = ops->compile(pattern2, options2, 0, &ngroups2, rx->path, lineno)) == 0) {
+        ops->free(re);
+        dict_pattern_subst_free(&subst);
+        return;
+    }
     rule = rx_rule_add(rx);
     rule->op = RX_OP_MATCH;
+    rule->re2 = re2;
+    rule->negate2 = negate2;
     rule->negate = negate;
     rule->lineno = lineno;
     rule->re = re;
@@ -316,6 +341,11 @@ int dict_pattern_rx_lookup(DICT_PATTERN_RX *rx, const char *key, const char **va
             matched = 0;
         if (rule->negate)
             matched = !matched;
+        if (matched && rule->re2) {
+            matched = ops->match(rule->re2, key, keylen, 0, 0, 0, rx->path, rule->lineno) > 0;
+            if (rule->negate2)
+                matched = !matched;
+        }
         if (rule->op == RX_OP_IF) {
             i = matched ? i + 1 : rule->endif;
             continue;
@@ -343,6 +373,8 @@ void dict_pattern_rx_free(DICT_PATTERN_RX *rx)
 {
     for (size_t i = 0; i < rx->nrules; i++) {
         rx->ops->free(rx->rules[i].re);
+        if (rx->rules[i].re2)
+            rx->ops->free(rx->rules[i].re2);
         dict_pattern_subst_free(&rx->rules[i].subst);
     }
     if (rx->rules)

@@ -20,6 +20,7 @@
 typedef struct DICT_PATTERN_RX_OPS {
     DICT_PATTERN_STYLE style;   /* "regexp" / "pcre", wording of "$0" */
     const char *nodelim_action; /* "skipping" or "ignoring" (Postfix differs) */
+    int second_pattern;         /* "/p1/!/p2/ result" allowed; "!" ends the flags */
     int default_options;
     /* Apply one flag letter to *options; 0 ok, 1 ignored (warned), -1 unknown. */
     int (*flag)(int letter, int *options, const char *path, int lineno);

@@ -69,6 +69,8 @@ static const PATTERN_CASE rule_cases[] = {
     {"if unclosed", "IF /b/\n", "b", NOTFOUND, 0, W("1: IF has no matching ENDIF")},
     {"endif unmatched", "endif\n", "b", NOTFOUND, 0, W("1: ignoring ENDIF without matching IF")},
     {"unrecognized", "xabcx\n", "b", NOTFOUND, 0, W("1: ignoring unrecognized request")},
+    {"no two-pattern form", "/a/!/b/ r\n", "a", NOTFOUND, 0,
+     W("1: unknown regexp option \"!\": skipping this rule")},
     {"no result", "/(b)/\n", "b", FOUND, "", W("1: no replacement text: using empty string")},
     {"lookbehind backref", "/(a)\\1(?<=aa)/ dbl\n", "aa", FOUND, "dbl", ""},
     {"backslash K", "/a\\Kb/ [$0]\n", "ab", NOTFOUND, 0,

@@ -12,6 +12,8 @@
  *           x  toggle REG_EXTENDED (on by default)
  *           m  toggle REG_NEWLINE (multi-line mode)
  *   errors  regerror()'s text: "regexp map /x, line 3: Unmatched ( or \("
+ * Unlike pcre, regexp still accepts Postfix's old two-pattern form
+ * "/p1/!/p2/ result" (p1 matches and p2 does not).
  *
  * The whole key is offered to each pattern; the first matching rule wins.
  * The table is read-only; an unreadable file gives a surrogate table whose
@@ -106,6 +108,7 @@ static void dict_regexp_free(void *ptr)
 static const DICT_PATTERN_RX_OPS dict_regexp_ops = {
     .style = {DICT_TYPE_REGEXP, "out-of-range"},
     .nodelim_action = "skipping",
+    .second_pattern = 1,
     .default_options = REG_EXTENDED | REG_ICASE,
     .flag = dict_regexp_flag,
     .compile = dict_regexp_compile,

@@ -140,6 +140,19 @@ static const PATTERN_CASE syntax_cases[] = {
      "\"  /lead/ rrrrrrrrrrrrrrrrrrrrr...\"\n"},
     {"leading white space dropped", "  /lead/ r\n/x/ r\n", "lead", NOTFOUND, 0,
      "warning: T: logical line must not start with whitespace: \"  /lead/ r\"\n"},
+    {"two patterns", "/a/!/b/ r1\n", "a", FOUND, "r1", ""},
+    {"two patterns second matches", "/a/!/b/ r1\n", "ab", NOTFOUND, 0, ""},
+    {"two patterns groups from first", "/(c)/!/(d)/ $1\n", "c", FOUND, "c", ""},
+    {"two patterns double bang", "/(a)/!!/b/ $1\n", "ab", FOUND, "a", ""},
+    {"two patterns negated first", "!/a/!/b/ r\n", "x", FOUND, "r", ""},
+    {"two patterns range before second compile", "/a/!/(/ $2\n", "a", NOTFOUND, 0,
+     W("1: out of range replacement index \"2\": skipping this rule")},
+    {"two patterns second bad", "/a/!/(/ r\n", "a", NOTFOUND, 0, W("1: Unmatched ( or \\(")},
+    {"bang then space", "/a/! r\n", "a", NOTFOUND, 0,
+     W("1: no closing regexp delimiter \"r\": skipping this rule")},
+    {"third pattern is result", "/a/!/b/!/c/ r\n", "a", FOUND, "!/c/ r", ""},
+    {"backslash delimiter never closes", "!\\(\\|!ix x\n", "a", NOTFOUND, 0,
+     W("1: no closing regexp delimiter \"\\\": skipping this rule")},
     {"nul byte ends the text", "/x/ a\0b\n/y/ r\n", "x", FOUND, "a", ""},
 };
 
@@ -173,6 +186,9 @@ static const PATTERN_CASE if_cases[] = {
          W("1: IF has no matching ENDIF")},
     {"unclosed if still guards", "if /a/\n/./ r\n", "b", NOTFOUND, 0,
      W("1: IF has no matching ENDIF")},
+    {"if has one pattern", "if /a/!/b/\n/./ r\nendif\n", "ab", FOUND, "r",
+     W("1: ignoring extra text after IF statement: \"!/b/\"")
+         W("1: do not prepend whitespace to statements between IF and ENDIF")},
     {"if ignores result groups", "/a/ r\nif !/(x)/ $1\nendif\n", "a", FOUND, "r",
      W("2: ignoring extra text after IF statement: \"$1\"")
          W("2: do not prepend whitespace to statements between IF and ENDIF")},
