@@ -72,7 +72,7 @@ int main(int argc, char **argv)
     msg_stderr_init();
     setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 
-    while ((ch = getopt(argc, argv, "aAc:deEfFhHlmMno:pPvxX#")) != -1) {
+    while ((ch = getopt(argc, argv, "+aAc:deEfFhHlmMno:pPvxX#")) != -1) {
         switch (ch) {
         case 'a':
             what = PCF_LIST_SASL_SERVER;
@@ -173,6 +173,9 @@ int main(int argc, char **argv)
             myfree(copy);
         }
         pcf_read_master(1);
+        mail_conf_flags |= MAIL_CONF_FLAG_WARN_UNDEF;
+        pcf_register_params(mode);
+        pcf_flag_unused(mode, 1);
         if (what == PCF_MASTER_ENTRY)
             pcf_show_master_entries(mode, argv + optind);
         else if (what == PCF_MASTER_FIELD)
@@ -201,7 +204,7 @@ int main(int argc, char **argv)
         }
         pcf_read_master(0);
         pcf_register_params(mode);
-        pcf_flag_unused(mode);
+        pcf_flag_unused(mode, 0);
         pcf_show_params(mode, argv + optind);
         break;
     }

@@ -41,7 +41,7 @@ extern int pcf_master_filter_match(const MASTER_ENT *ent, const char *filter, co
 /* postconf_main.c */
 extern void pcf_register_params(int mode);
 extern void pcf_show_params(int mode, char **names);
-extern void pcf_flag_unused(int mode);
+extern void pcf_flag_unused(int mode, int master_only);
 extern const char *pcf_suggest(const char *name);
 
 /* postconf_edit.c */

@@ -147,15 +147,15 @@ void pcf_register_params(int mode)
         for (int k = 0; pcf_agents[k]; k++)
             if (strcmp(ent->args->argv[0], pcf_agents[k]) == 0)
                 agent = k + 1;
-        if (!agent)
+        if (!agent && strcmp(ent->args->argv[0], "spawn") != 0)
             continue;
         name = vstring_alloc(100);
-        for (int k = 0; pcf_svc_params[k][0]; k++) {
+        for (int k = 0; agent && pcf_svc_params[k][0]; k++) {
             vstring_sprintf(name, "%s_%s", MASTER_ENT_SERVICE(ent), pcf_svc_params[k][0]);
             if (htable_find(pcf_params, vstring_str(name)) == 0)
                 pcf_param_add(vstring_str(name))->svc_default = pcf_svc_params[k][1];
         }
-        if (strcmp(ent->args->argv[0], "pipe") == 0) {
+        if (strcmp(ent->args->argv[0], "pipe") == 0 || strcmp(ent->args->argv[0], "spawn") == 0) {
             vstring_sprintf(name, "%s_time_limit", MASTER_ENT_SERVICE(ent));
             if (htable_find(pcf_params, vstring_str(name)) == 0)
                 pcf_param_add(vstring_str(name))->svc_default = "$command_time_limit";
@@ -284,9 +284,17 @@ static void pcf_show_one(int mode, const char *name, const PCF_PARAM *pp)
     if (value == 0)
         return;
     if ((mode & PCF_SHOW_EVAL) && !(pp->reg && pp->reg->type == MAIL_PARAM_RAW)) {
+        int saved_flags = mail_conf_flags;
+        int ret;
+
         out = vstring_alloc(100);
         why = vstring_alloc(100);
-        if (mail_conf_expand_text(out, value, why) < 0) {
+        /* Names in defaults are not the user's to define: no warnings. */
+        if (mail_conf_lookup(name) == 0 || (mode & PCF_SHOW_DEFS))
+            mail_conf_flags &= ~MAIL_CONF_FLAG_WARN_UNDEF;
+        ret = mail_conf_expand_text(out, value, why);
+        mail_conf_flags = saved_flags;
+        if (ret < 0) {
             msg_warn("%s", vstring_str(why));
             msg_fatal("macro processing error");
         }
@@ -345,7 +353,7 @@ static void pcf_check_value(const char *name, const MAIL_PARAM *p)
     vstring_free(why);
 }
 
-void pcf_flag_unused(int mode)
+void pcf_flag_unused(int mode, int master_only)
 {
     ARGV *names;
     const char *master = pcf_master_path();
@@ -361,6 +369,8 @@ void pcf_flag_unused(int mode)
         if (mail_conf_lineno(n) == 0)
             continue;                   /* -o override or config_directory */
         if (pp == 0) {
+            if (master_only)
+                continue;               /* as Postfix: -M, -F, -P do not say */
             if (pcf_master_opt_names && htable_find(pcf_master_opt_names, n))
                 continue;
             msg_warn("%s: unused parameter: %s=%s", mail_conf_file(), n, mail_conf_lookup(n));

@@ -74,16 +74,30 @@ int pcf_master_filter_match(const MASTER_ENT *ent, const char *filter, const cha
     return 1;
 }
 
+static char pcf_matched[1024];          /* per filter: something matched */
+
 static int pcf_selected(const MASTER_ENT *ent, char **filters, const char **rest)
 {
     if (rest)
         *rest = 0;
     if (filters == 0 || *filters == 0)
         return 1;
-    for (; *filters; filters++)
-        if (pcf_master_filter_match(ent, *filters, rest))
+    for (size_t i = 0; filters[i]; i++) {
+        if (pcf_master_filter_match(ent, filters[i], rest)) {
+            if (i < sizeof(pcf_matched))
+                pcf_matched[i] = 1;
             return 1;
+        }
+    }
     return 0;
+}
+
+/* pcf_report_unmatched - warn about filters that selected nothing */
+static void pcf_report_unmatched(char **filters)
+{
+    for (size_t i = 0; filters && filters[i] && i < sizeof(pcf_matched); i++)
+        if (!pcf_matched[i])
+            msg_warn("unmatched request: \"%s\"", filters[i]);
 }
 
 void pcf_show_master_entries(int mode, char **filters)
@@ -91,6 +105,7 @@ void pcf_show_master_entries(int mode, char **filters)
     for (MASTER_ENT *ent = pcf_master_list; ent; ent = ent->next)
         if (pcf_selected(ent, filters, 0))
             pcf_print_master_entry(stdout, mode, ent);
+    pcf_report_unmatched(filters);
 }
 
 /* pcf_command_text - command and arguments as one line */
@@ -139,6 +154,7 @@ void pcf_show_master_fields(int mode, char **filters)
         }
     }
     vstring_free(name);
+    pcf_report_unmatched(filters);
 }
 
 static int pcf_cmp_str(const void *a, const void *b)
@@ -208,4 +224,5 @@ void pcf_show_master_params(int mode, char **filters)
         argv_free(values);
     }
     vstring_free(full);
+    pcf_report_unmatched(filters);
 }

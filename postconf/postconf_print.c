@@ -7,7 +7,8 @@
  * spaces.  pcf_print_master_entry() writes one master.cf entry with Postfix's
  * column layout (each of the first seven fields starts at a fixed column, or
  * one space after the previous field when that is longer); with folding,
- * every "-o name=value" starts a new line.
+ * every "-o name=value" among the daemon options (the arguments that start
+ * with "-", before the first one that does not) starts a new line.
  *
  * Command arguments that hold white space are shown inside "{ }" so that the
  * output reads back as the same entry.
@@ -81,12 +82,17 @@ void pcf_print_args(FILE *fp, int mode, size_t line_len, const MASTER_ENT *ent)
 {
     char *word;
 
+    int in_options = 1;                 /* daemon options come first */
+
     for (size_t a = 1; a < ent->args->argc; a++) {
         const char *arg = ent->args->argv[a];
-        int is_opt = strcmp(arg, "-o") == 0 && a + 1 < ent->args->argc;
+        int is_opt;
         size_t word_len;
         VSTRING *unit = vstring_alloc(100);
 
+        if (in_options && arg[0] != '-')
+            in_options = 0;
+        is_opt = in_options && strcmp(arg, "-o") == 0 && a + 1 < ent->args->argc;
         if (is_opt) {
             pcf_format_arg(ent->args->argv[++a], &word);
             vstring_sprintf(unit, "-o %s", word);

@@ -114,13 +114,16 @@ void mail_conf_reset(void)
 }
 
 /* mail_conf_store - set one raw value */
-static void mail_conf_store(const char *name, const char *value, int lineno)
+static void mail_conf_store(const char *name, const char *value, int lineno, const char *origin)
 {
     CONF_ENTRY *e;
 
     if (conf_table == 0)
         conf_table = htable_create(100);
     if ((e = htable_find(conf_table, name)) != 0) {
+        if (origin && e->lineno > 0)
+            msg_warn("%s, line %d: overriding earlier entry: %s=%s", origin, lineno, name,
+                     e->value);
         myfree(e->value);
     } else {
         e = mymalloc(sizeof(*e));
@@ -133,7 +136,7 @@ static void mail_conf_store(const char *name, const char *value, int lineno)
 
 void mail_conf_update(const char *name, const char *value)
 {
-    mail_conf_store(name, value, 0);
+    mail_conf_store(name, value, 0, 0);
 }
 
 const char *mail_conf_lookup(const char *name)
@@ -194,7 +197,7 @@ static int mail_conf_finish_line(VSTRING *line, int lineno, const char *origin, 
     value = cp + 1;
     value += strspn(value, " \t\r\n");
     name[name_len] = 0;
-    mail_conf_store(name, value, lineno);
+    mail_conf_store(name, value, lineno, origin);
     return 0;
 }
 
@@ -322,6 +325,7 @@ typedef struct EXPAND {
     VSTRING *out;
     VSTRING *why;                       /* first error */
     int error;
+    int quiet;                          /* inside a default: no undef warnings */
 } EXPAND;
 
 static int mail_conf_expand_rec(EXPAND *ex, const char *text, size_t len, int depth);
@@ -381,17 +385,20 @@ static int mail_conf_value(EXPAND *ex, const char *name, size_t name_len, int de
         return -1;
     }
     if ((raw = mail_conf_raw_value(key, &p)) == 0) {
-        if (mail_conf_flags & MAIL_CONF_FLAG_WARN_UNDEF)
+        if ((mail_conf_flags & MAIL_CONF_FLAG_WARN_UNDEF) && !ex->quiet)
             msg_warn("%s: undefined parameter: %s", conf_file ? conf_file : "main.cf", key);
     } else if (p && p->type == MAIL_PARAM_RAW) {
         vstring_strcat(into, raw);
     } else {
         VSTRING *saved = ex->out;
         char *copy = mystrdup(raw);
+        int is_default = mail_conf_lookup(key) == 0;
 
         /* The raw text may change under us only via update; copy anyway. */
         ex->out = into;
+        ex->quiet += is_default;
         ret = mail_conf_expand_rec(ex, copy, strlen(copy), depth + 1);
+        ex->quiet -= is_default;
         ex->out = saved;
         myfree(copy);
     }
@@ -679,6 +686,7 @@ int mail_conf_expand_text(VSTRING *out, const char *text, VSTRING *why)
     ex.out = out;
     ex.why = why;
     ex.error = 0;
+    ex.quiet = 0;
     vstring_reset(out);
     vstring_set_limit(out, MAIL_CONF_EXPAND_LIMIT);
     vstring_reset(why);

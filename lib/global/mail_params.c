@@ -40,6 +40,7 @@
 /* The variables. */
 #define PARAM_STR(n, d, mn, mx) char *var_##n;
 #define PARAM_STR_FN(n, f, mn, mx) char *var_##n;
+#define PARAM_STR_V(c, n, d, mn, mx) char *var_##c;
 #define PARAM_RAW(n, d, mn, mx) char *var_##n;
 #define PARAM_LIST(n, d) char *var_##n;
 #define PARAM_INT(n, d, mn, mx) int var_##n;
@@ -50,6 +51,7 @@
 #include "params_all.def"
 #undef PARAM_STR
 #undef PARAM_STR_FN
+#undef PARAM_STR_V
 #undef PARAM_RAW
 #undef PARAM_LIST
 #undef PARAM_INT
@@ -61,6 +63,7 @@
 /* The table. */
 #define PARAM_STR(n, d, mn, mx) {#n, MAIL_PARAM_STR, d, 0, mn, mx, &var_##n},
 #define PARAM_STR_FN(n, f, mn, mx) {#n, MAIL_PARAM_STR, 0, f, mn, mx, &var_##n},
+#define PARAM_STR_V(c, n, d, mn, mx) {n, MAIL_PARAM_STR, d, 0, mn, mx, &var_##c},
 #define PARAM_RAW(n, d, mn, mx) {#n, MAIL_PARAM_RAW, d, 0, mn, mx, &var_##n},
 #define PARAM_LIST(n, d) {#n, MAIL_PARAM_LIST, d, 0, 0, 0, &var_##n},
 #define PARAM_INT(n, d, mn, mx) {#n, MAIL_PARAM_INT, d, 0, mn, mx, &var_##n},
@@ -73,6 +76,7 @@ const MAIL_PARAM mail_param_table[] = {
 };
 #undef PARAM_STR
 #undef PARAM_STR_FN
+#undef PARAM_STR_V
 #undef PARAM_RAW
 #undef PARAM_LIST
 #undef PARAM_INT

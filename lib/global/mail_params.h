@@ -14,6 +14,10 @@
  *   PARAM_STR(name, "default", minlen, maxlen)    char *var_name, expanded
  *   PARAM_STR_FN(name, fn, minlen, maxlen)         default computed by
  *                                                  const char *fn(void)
+ *   PARAM_STR_V(cname, "name", "default", minlen, maxlen)  a name that is
+ *                                                  not a C identifier
+ *                                                  (2bounce_notice_recipient)
+ *                                                  binds char *var_cname
  *   PARAM_RAW(name, "default", minlen, maxlen)    char *, never expanded
  *                                                  ($names are filled in
  *                                                  later by the user, e.g.
@@ -81,6 +85,7 @@ typedef struct MAIL_PARAM {
 /* The variables, one per row. */
 #define PARAM_STR(n, d, mn, mx) extern char *var_##n;
 #define PARAM_STR_FN(n, f, mn, mx) extern char *var_##n;
+#define PARAM_STR_V(c, n, d, mn, mx) extern char *var_##c;
 #define PARAM_RAW(n, d, mn, mx) extern char *var_##n;
 #define PARAM_LIST(n, d) extern char *var_##n;
 #define PARAM_INT(n, d, mn, mx) extern int var_##n;
@@ -91,6 +96,7 @@ typedef struct MAIL_PARAM {
 #include "params_all.def"
 #undef PARAM_STR
 #undef PARAM_STR_FN
+#undef PARAM_STR_V
 #undef PARAM_RAW
 #undef PARAM_LIST
 #undef PARAM_INT
