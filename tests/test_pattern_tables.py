@@ -101,3 +101,83 @@ def test_missing_file(scratch, tmp_path, table_type):
     got = query(POSTERN_POSTMAP, conf, b"x", spec)
     assert got[2] == want[2] != 0, f"exit status: got {got[2]}, want {want[2]}"
     assert got[1] == want[1], f"stderr: got {got[1]!r}, want {want[1]!r}"
+
+
+# --- random tables --------------------------------------------------------
+#
+# Small tables assembled from valid and broken pieces (delimiters, flags,
+# negations, $n references, IF/ENDIF, CIDR quirks), with a fixed seed so a
+# failure can be reproduced.  This is how the "/p1/!/p2/" form and the
+# backslash-as-delimiter rule were found.
+
+RX_ATOMS = ["a", "b", "ab", ".", ".*", "(a)", "(b)?", "(a|b)", "[ab]", "\\", "\\/", "(", ")", "[",
+            "{1}", "{", "^", "$", "+", "*", "?", "|", "A", "\\d", "(?:a)", "(?<n>b)", " ", "#", "!",
+            "/", "\\|"]
+RX_RESULTS = ["r", "$1", "${1}", "$(1)", "$$", "$", "$2", "$0", "${", "$a", "x y", "", "$1$2",
+              "${1}x", " ", "$11", "$$1", "${}"]
+RX_FLAGS = ["", "", "", "i", "x", "m", "s", "A", "E", "U", "X", "q", "ix", "mm"]
+RX_DELIMS = ["/", "/", "/", "|", "#", "x", '"', "!", "\\"]
+RX_KEYS = ["a", "b", "ab", "A", "ba", "", "x", "a/b", "(a)", "aab", "bb", "q", "e\n", "a\nb"]
+CIDR_NETS = ["1.2.3.4", "1.2.3.0/24", "10.0.0.0/8", "0.0.0.0/0", "::/0", "::1", "[::1]",
+             "2001:db8::/32", "[2001:db8::]/32", "1.2.3.4/33", "1.2.3.4/", "01.2.3.4", "1.2.3.4/8",
+             "::ffff:1.2.3.4", "1.2.3.x", "[1.2.3.4", "1.2.3.4/0x8", "128.0.0.0/1", "1.2.3.4/32",
+             "fe80::/10", "[::]/0", "2001:db8::1/64", "1.2.3.4/08"]
+CIDR_KEYS = ["1.2.3.4", "10.1.1.1", "::1", "2001:db8::5", "::ffff:1.2.3.4", "128.1.1.1",
+             "fe80::1", "x", "1.2.3.5", "0.0.0.0"]
+
+
+def random_rx_pattern(rnd):
+    d = rnd.choice(RX_DELIMS)
+    body = "".join(rnd.choice(RX_ATOMS) for _ in range(rnd.randint(0, 4)))
+    end = d if rnd.random() < 0.93 else ""
+    return rnd.choice(["", "", "", "!", "!!", "! "]) + d + body + end + rnd.choice(RX_FLAGS)
+
+
+def random_rx_line(rnd):
+    r = rnd.random()
+    if r < 0.08:
+        return "if " + random_rx_pattern(rnd) + (" extra" if rnd.random() < 0.2 else "")
+    if r < 0.15:
+        return rnd.choice(["endif", "ENDIF", "endif x", "endif/", "Endif"])
+    if r < 0.18:
+        return rnd.choice(["ifx /a/ r", "garbage", "  cont", "# comment", "", "   ", "\tb"])
+    if r < 0.25:
+        return random_rx_pattern(rnd) + "!" + random_rx_pattern(rnd) + " " + rnd.choice(RX_RESULTS)
+    return random_rx_pattern(rnd) + rnd.choice([" ", " ", "\t", ""]) + rnd.choice(RX_RESULTS)
+
+
+def random_cidr_line(rnd):
+    r = rnd.random()
+    if r < 0.1:
+        return "if " + rnd.choice(["", "!", "! "]) + rnd.choice(CIDR_NETS)
+    if r < 0.17:
+        return rnd.choice(["endif", "ENDIF", "endif x", "endif!"])
+    if r < 0.2:
+        return rnd.choice(["garbage r", "  cont", "# c", "", "ifx 1.2.3.4", "!"])
+    return (rnd.choice(["", "", "", "!", "!!", "! "]) + rnd.choice(CIDR_NETS)
+            + rnd.choice([" r", "\tres x", "", " v"]))
+
+
+@pytest.mark.parametrize("table_type", TYPES)
+def test_random_tables_match_postfix(scratch, tmp_path, table_type):
+    import random
+
+    conf, postfix_types = scratch
+    if table_type not in postfix_types:
+        pytest.skip(f"Debian's Postfix has no {table_type} map")
+    rnd = random.Random(f"pattern-tables-{table_type}")
+    line = random_cidr_line if table_type == "cidr" else random_rx_line
+    keys = CIDR_KEYS if table_type == "cidr" else RX_KEYS
+    table = tmp_path / f"random.{table_type}"
+    failures = []
+    for n in range(40):
+        text = "\n".join(line(rnd) for _ in range(rnd.randint(1, 8)))
+        text += "\n" if rnd.random() < 0.9 else ""
+        table.write_text(text)
+        for key in rnd.sample(keys, 3):
+            spec = f"{table_type}:{table}"
+            want = query(POSTFIX_POSTMAP, conf, key.encode(), spec)
+            got = query(POSTERN_POSTMAP, conf, key.encode(), spec)
+            if got != want:
+                failures.append(f"table #{n} {text!r} key {key!r}:\n got  {got!r}\n want {want!r}")
+    assert not failures, "\n".join(failures[:3])
