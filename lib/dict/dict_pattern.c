@@ -133,14 +133,14 @@ void dict_pattern_reader_init(DICT_PATTERN_READER *rd, const char *path, const c
     rd->lineno = 0;
 }
 
-/* Blank, or a comment: the text up to the first null byte holds no rule. */
+/* Blank, or a comment.  A null byte is text here (Postfix looks at every byte). */
 static int dict_pattern_is_filler(const char *p, size_t len)
 {
     size_t i = 0;
 
-    while (i < len && p[i] != 0 && DICT_PATTERN_ISSPACE((unsigned char)p[i]))
+    while (i < len && DICT_PATTERN_ISSPACE((unsigned char)p[i]))
         i++;
-    return i >= len || p[i] == 0 || p[i] == '#';
+    return i >= len || p[i] == '#';
 }
 
 static void dict_pattern_warn_indented(const DICT_PATTERN_READER *rd, VSTRING *line)

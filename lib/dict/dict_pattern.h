@@ -56,7 +56,9 @@ extern void dict_pattern_reader_init(DICT_PATTERN_READER *rd, const char *path, 
  * with the lines after it that do (the newline is dropped, their leading
  * white space kept).  Blank lines and lines whose first non-blank character
  * is '#' are skipped and do not end a logical line.  Text that starts with
- * white space before any logical line is warned about and dropped.
+ * white space before any logical line is warned about and dropped.  The
+ * line may hold null bytes; parsers read it as a C string (Postfix's
+ * regexp/pcre parsers then skip it when empty, its cidr parser warns).
  * Returns 1 with the text in line and its first physical line number in
  * *lineno, or 0 at the end of the buffer.
  */

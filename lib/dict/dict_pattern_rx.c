@@ -297,6 +297,8 @@ DICT_PATTERN_RX *dict_pattern_rx_parse(const DICT_PATTERN_RX_OPS *ops, const cha
 
         rx_trim(line);
         p = vstring_str(line);
+        if (*p == 0)
+            continue;
         if (DICT_PATTERN_ISALNUM((unsigned char)*p)) {
             if (dict_pattern_keyword(p, "if"))
                 rx_parse_if(rx, &ifs, p + 2, lineno);

@@ -39,7 +39,9 @@ static const READ_CASE read_cases[] = {
     {"leading white space after comment", "# c\n\tx\n", 0, "",
      "warning: F: logical line must not start with whitespace: \"\tx\"\n"},
     {"only comments", "#a\n#b\n", 0, "", ""},
-    {"nul line is blank", "\0abc\nd\n", 6, "2:d|", ""},
+    {"nul line is text", "\0abc\nd\n", 6, "1:|2:d|", ""},
+    {"nul after indent is text", "  \0x\nd\n", 6, "2:d|",
+     "warning: F: logical line must not start with whitespace: \"  \"\n"},
     {"nul inside keeps line", "a\0b\nc\n", 6, "1:a|2:c|", ""},
     {"hash inside is text", "a # b\n", 0, "1:a # b|", ""},
 };
