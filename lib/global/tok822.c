@@ -67,6 +67,18 @@ static int tok822_is_space(int ch)
 }
 
 /*
+ * Raw text of quoted strings, comments and literals keeps everything but
+ * newlines, which become spaces, as in Postfix: a folded header value
+ * ("a\n b") reads as if unfolded, and a newline in the output is always
+ * a line break made by tok822_externalize/tok822_fold.
+ */
+static void tok822_raw_add(VSTRING *vp, const char *cp, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        vstring_addch(vp, cp[i] == '\n' ? ' ' : cp[i]);
+}
+
+/*
  * Collect raw text up to an unescaped close character (which is consumed).
  * A backslash pair is kept as is; a backslash at the end of input is dropped.
  */
@@ -76,13 +88,13 @@ static const char *tok822_collect(VSTRING *vp, const char *cp, int close)
         if (*cp == '\\') {
             if (cp[1] == 0)
                 return cp + 1;
-            vstring_memcat(vp, cp, 2);
+            tok822_raw_add(vp, cp, 2);
             cp += 2;
             continue;
         }
         if (*cp == close)
             return cp + 1;
-        vstring_addch(vp, *cp++);
+        tok822_raw_add(vp, cp++, 1);
     }
     return cp;
 }
@@ -98,7 +110,7 @@ static const char *tok822_collect_comment(VSTRING *vp, const char *cp)
                 cp++;
                 break;
             }
-            vstring_memcat(vp, cp, 2);
+            tok822_raw_add(vp, cp, 2);
             cp += 2;
             continue;
         }
@@ -107,7 +119,7 @@ static const char *tok822_collect_comment(VSTRING *vp, const char *cp)
         } else if (*cp == ')' && --depth == 0) {
             return cp + 1;
         }
-        vstring_addch(vp, *cp++);
+        tok822_raw_add(vp, cp++, 1);
     }
     while (depth-- > 1)
         vstring_addch(vp, ')');
@@ -120,7 +132,7 @@ static const char *tok822_collect_atom(VSTRING *vp, const char *cp)
         if (*cp == '\\') {
             if (cp[1] == 0)
                 return cp + 1;
-            vstring_memcat(vp, cp, 2);
+            tok822_raw_add(vp, cp, 2);
             cp += 2;
         } else if (quote_822_is_atext(*cp, QUOTE_FLAG_NONE)) {
             vstring_addch(vp, *cp++);
@@ -177,132 +189,147 @@ TOK822 *tok822_scan(const char *str, size_t limit, int *truncated)
     return list.head;
 }
 
+static int tok822_is_word(int type)
+{
+    return type == TOK822_ATOM || type == TOK822_QSTRING || type == TOK822_COMMENT ||
+           type == TOK822_DOMLIT;
+}
+
+static void tok822_list_prepend(TOK822_LIST *list, TOK822 *tp)
+{
+    tp->owner = 0;
+    tp->prev = 0;
+    tp->next = list->head;
+    if (list->head)
+        list->head->prev = tp;
+    else
+        list->tail = tp;
+    list->head = tp;
+}
+
 /*
- * Replace the sibling run first..last (inclusive; both null for an empty
- * address, which goes before "before") by one TOK822_ADDR node.
+ * A TOK822_ADDR whose children are the non-comment tokens of tok[lo, hi),
+ * followed by its comments when keep_comments is set.
  */
-static TOK822 *tok822_wrap(TOK822_LIST *list, TOK822 *first, TOK822 *last, TOK822 *before)
+static TOK822 *tok822_make_addr(TOK822 **tok, size_t lo, size_t hi, int keep_comments)
 {
     TOK822 *addr = tok822_alloc(TOK822_ADDR, 0);
-    TOK822 *prev;
-    TOK822 *next;
+    TOK822_LIST kids = {0, 0};
+    size_t i;
 
-    if (first) {
-        prev = first->prev;
-        next = last->next;
-        addr->head = first;
-        addr->tail = last;
-        first->prev = 0;
-        last->next = 0;
-        for (TOK822 *tp = first; tp; tp = tp->next)
-            tp->owner = addr;
-    } else {
-        next = before;
-        prev = before ? before->prev : list->tail;
-    }
-    addr->prev = prev;
-    addr->next = next;
-    if (prev)
-        prev->next = addr;
-    else
-        list->head = addr;
-    if (next)
-        next->prev = addr;
-    else
-        list->tail = addr;
+    for (i = lo; i < hi; i++)
+        if (tok[i]->type != TOK822_COMMENT)
+            tok822_list_append(&kids, tok[i]);
+    if (keep_comments)
+        for (i = lo; i < hi; i++)
+            if (tok[i]->type == TOK822_COMMENT)
+                tok822_list_append(&kids, tok[i]);
+    for (TOK822 *tp = kids.head; tp; tp = tp->next)
+        tp->owner = addr;
+    addr->head = kids.head;
+    addr->tail = kids.tail;
     return addr;
 }
 
-typedef struct {
-    TOK822_LIST list;
-    TOK822 *slot;  /* first token of the current slot */
-    TOK822 *lt;    /* unmatched '<' in this slot */
-    int had_angle; /* slot had a <...> address */
-} TOK822_GROUPER;
-
-/* End the slot before token end (null: end of list). */
-static void tok822_finish_slot(TOK822_GROUPER *gp, TOK822 *end)
-{
-    if (gp->lt) {
-        TOK822 *first = gp->lt->next;
-
-        if (first == end)
-            tok822_wrap(&gp->list, 0, 0, end);
-        else
-            tok822_wrap(&gp->list, first, end ? end->prev : gp->list.tail, 0);
-    } else if (!gp->had_angle) {
-        TOK822 *first = 0;
-        TOK822 *last = 0;
-
-        for (TOK822 *tp = gp->slot; tp && tp != end; tp = tp->next) {
-            if (tp->type == TOK822_COMMENT)
-                continue;
-            if (first == 0)
-                first = tp;
-            last = tp;
-        }
-        if (first)
-            tok822_wrap(&gp->list, first, last, 0);
-    }
-    gp->lt = 0;
-    gp->had_angle = 0;
-    gp->slot = end ? end->next : 0;
-}
-
+/*
+ * Grouping works backwards from the end of the list, as Postfix's does;
+ * see tok822.h for the rules.  tok[] holds the scanned tokens; lt[i] is one
+ * more than the index of the nearest '<' before tok[i] (0: none), so that
+ * each '>' finds its partner in constant time and the whole pass is linear.
+ */
 TOK822 *tok822_parse(const char *str, size_t limit, int *truncated)
 {
-    TOK822_GROUPER g;
-    TOK822 *tp;
-    TOK822 *next;
+    TOK822 *list = tok822_scan(str, limit, truncated);
+    TOK822_LIST out = {0, 0};
+    TOK822 **tok;
+    size_t *lt;
+    size_t n = 0;
+    size_t i;
+    int in_group = 0;
 
-    g.list.head = tok822_scan(str, limit, truncated);
-    if (g.list.head == 0)
+    if (list == 0)
         return 0;
-    for (tp = g.list.head; tp->next; tp = tp->next)
-        /* void */;
-    g.list.tail = tp;
-    g.slot = g.list.head;
-    g.lt = 0;
-    g.had_angle = 0;
+    for (TOK822 *tp = list; tp; tp = tp->next)
+        n++;
+    tok = mymalloc_array(n, sizeof(*tok));
+    lt = mymalloc_array(n, sizeof(*lt));
+    n = 0;
+    for (TOK822 *tp = list; tp; tp = tp->next) {
+        lt[n] = n == 0 ? 0 : tok[n - 1]->type == '<' ? n : lt[n - 1];
+        tok[n++] = tp;
+    }
 
-    for (tp = g.list.head; tp; tp = next) {
-        next = tp->next;
-        switch (tp->type) {
-        case '<':
-            if (g.lt == 0)
-                g.lt = tp;
-            break;
-        case '>':
-            if (g.lt) {
-                if (g.lt->next == tp)
-                    tok822_wrap(&g.list, 0, 0, tp);
-                else
-                    tok822_wrap(&g.list, g.lt->next, tp->prev, 0);
-                g.lt = 0;
-                g.had_angle = 1;
+    for (i = n; i-- > 0;) {
+        TOK822 *tp = tok[i];
+        int type = tp->type;
+
+        if (type == TOK822_COMMENT || type == ',') {
+            tok822_list_prepend(&out, tp);
+        } else if (type == ';') {
+            in_group = 1;
+            tok822_list_prepend(&out, tp);
+        } else if (type == ':' && in_group) {
+            /* Group start; the group's name runs back to a comma. */
+            tp->type = TOK822_STARTGRP;
+            in_group = 0;
+            tok822_list_prepend(&out, tp);
+            while (i > 0 && tok[i - 1]->type != ',')
+                tok822_list_prepend(&out, tok[--i]);
+        } else if (type == '>' && lt[i] == 0) {
+            tok822_list_prepend(&out, tp); /* no '<' anywhere before */
+        } else if (type == '>') {
+            /* <addr>: from the nearest '<'; its comments go last, inside. */
+            size_t open = lt[i] - 1;
+
+            tok822_list_prepend(&out, tp);
+            tok822_list_prepend(&out, tok822_make_addr(tok, open + 1, i, 1));
+            tok822_list_prepend(&out, tok[open]);
+            /* The display name runs back to a separator or another address. */
+            for (i = open; i > 0; i--) {
+                int prev = tok[i - 1]->type;
+
+                if (prev == ',' || prev == ';' || prev == '>' || (prev == ':' && in_group))
+                    break;
+                tok822_list_prepend(&out, tok[i - 1]);
             }
-            break;
-        case ',':
-            if (g.lt && next && next->type == '@')
-                break; /* <@a,@b:user@dom> */
-            tok822_finish_slot(&g, tp);
-            break;
-        case ';':
-            tok822_finish_slot(&g, tp);
-            break;
-        case ':':
-            if (g.lt)
-                break;                  /* end of a source route */
-            tp->type = TOK822_STARTGRP; /* the words before it name the group */
-            g.slot = next;
-            g.had_angle = 0;
-            break;
-        default:
-            break;
+        } else {
+            /*
+             * addr-spec: back to a separator, a '>', or a word right after
+             * a word; comments met on the way move behind the address, and
+             * a comma goes in front when none separates it from the text
+             * before.
+             */
+            size_t hi = i + 1;
+            int last_word = tok822_is_word(type);
+            int need_comma = 0;
+
+            while (i > 0) {
+                int prev = tok[i - 1]->type;
+
+                if (prev == TOK822_COMMENT) {
+                    i--;
+                    continue;
+                }
+                if (prev == ',' || (prev == ':' && in_group))
+                    break;
+                if (prev == ';' || prev == '>' || (last_word && tok822_is_word(prev))) {
+                    need_comma = 1;
+                    break;
+                }
+                last_word = tok822_is_word(prev);
+                i--;
+            }
+            for (size_t j = hi; j-- > i;)
+                if (tok[j]->type == TOK822_COMMENT)
+                    tok822_list_prepend(&out, tok[j]);
+            tok822_list_prepend(&out, tok822_make_addr(tok, i, hi, 0));
+            if (need_comma)
+                tok822_list_prepend(&out, tok822_alloc(',', 0));
         }
     }
-    tok822_finish_slot(&g, 0);
-    return g.list.head;
+    myfree(tok);
+    myfree(lt);
+    return out.head;
 }
 
 TOK822 *tok822_scan_addr(const char *str, size_t limit, int *truncated)
@@ -349,35 +376,62 @@ static void tok822_unescape(VSTRING *vp, const VSTRING *raw)
     }
 }
 
-VSTRING *tok822_internalize(VSTRING *vp, TOK822 *tp, int flags)
+/*
+ * Internal form: no white space, except where Postfix puts it: between two
+ * words that are not both atoms, before '<', and after ','.
+ */
+static void tok822_internal_sep(VSTRING *vp, int *last, int type)
 {
-    if ((flags & TOK822_STR_APPEND) == 0)
-        vstring_reset(vp);
-    for (; tp; tp = (flags & TOK822_STR_LIST) ? tp->next : 0) {
+    int last_type = *last;
+
+    *last = type;
+    if (last_type == 0)
+        return;
+    if (type == '<' || last_type == ',' ||
+        (tok822_is_word(type) && tok822_is_word(last_type) &&
+         !(type == TOK822_ATOM && last_type == TOK822_ATOM)))
+        vstring_addch(vp, ' ');
+}
+
+static void tok822_internal(VSTRING *vp, TOK822 *tp, int list, int *last)
+{
+    for (; tp; tp = list ? tp->next : 0) {
         switch (tp->type) {
         case TOK822_ADDR:
-            if (tp->head)
-                tok822_internalize(vp, tp->head, TOK822_STR_APPEND | TOK822_STR_LIST);
+            tok822_internal(vp, tp->head, 1, last);
+            break;
+        case TOK822_COMMENT:
             break;
         case TOK822_ATOM:
         case TOK822_QSTRING:
+            tok822_internal_sep(vp, last, tp->type);
             tok822_unescape(vp, tp->vstr);
             break;
         case TOK822_DOMLIT:
+            tok822_internal_sep(vp, last, tp->type);
             vstring_addch(vp, '[');
             tok822_unescape(vp, tp->vstr);
             vstring_addch(vp, ']');
             break;
-        case TOK822_COMMENT:
-            break;
         case TOK822_STARTGRP:
+            tok822_internal_sep(vp, last, tp->type);
             vstring_addch(vp, ':');
             break;
         default:
+            tok822_internal_sep(vp, last, tp->type);
             vstring_addch(vp, tp->type);
             break;
         }
     }
+}
+
+VSTRING *tok822_internalize(VSTRING *vp, TOK822 *tp, int flags)
+{
+    int last = 0;
+
+    if ((flags & TOK822_STR_APPEND) == 0)
+        vstring_reset(vp);
+    tok822_internal(vp, tp, flags & TOK822_STR_LIST, &last);
     return vp;
 }
 
@@ -388,29 +442,19 @@ typedef struct {
     int last_top; /* it was at top level */
 } TOK822_WRITER;
 
-static int tok822_is_word(int type)
-{
-    return type == TOK822_ATOM || type == TOK822_QSTRING || type == TOK822_COMMENT ||
-           type == TOK822_DOMLIT;
-}
-
+/* Spacing as Postfix writes it: "Joe Q.Public <a@b>(c), d@e (f)". */
 static void tok822_write_sep(TOK822_WRITER *wp, const TOK822 *tp)
 {
     int type = tp->type;
     int last = wp->last;
 
-    if (last == 0 || type == ',' || type == ';')
+    if (last == 0)
         return;
-    if (wp->last_top && (last == ',' || last == ';' || last == TOK822_STARTGRP)) {
-        if (last == ',' && (wp->flags & TOK822_STR_FOLD))
-            vstring_strcat(wp->vp, "\n\t");
-        else
-            vstring_addch(wp->vp, ' ');
-    } else if ((tok822_is_word(last) || last == '>' || (last == '.' && wp->last_top)) &&
-               (tok822_is_word(type) || type == '<')) {
-        /* Words must not run together; "Joe Q. Public <a@b>" reads well. */
+    if (last == ',' && wp->last_top && (wp->flags & TOK822_STR_LINE))
+        vstring_addch(wp->vp, '\n');
+    else if (last == ',' || last == TOK822_STARTGRP || type == '<' ||
+             (tok822_is_word(last) && tok822_is_word(type)))
         vstring_addch(wp->vp, ' ');
-    }
 }
 
 static void tok822_write(TOK822_WRITER *wp, TOK822 *tp, int list)
@@ -465,25 +509,99 @@ VSTRING *tok822_externalize(VSTRING *vp, TOK822 *tp, int flags)
 void tok822_addr_set(TOK822 *addr, const char *internal)
 {
     VSTRING *ext = vstring_alloc(strlen(internal) + 8);
+    TOK822_LIST kids = {0, 0};
+    TOK822_LIST comments = {0, 0};
     TOK822 *tp;
+    TOK822 *next;
 
-    if (addr->head)
-        tok822_free_tree(addr->head);
-    addr->head = addr->tail = 0;
+    /* Comments inside the address (e.g. "<a@b (c)>") stay, at the end. */
+    for (tp = addr->head; tp; tp = next) {
+        next = tp->next;
+        if (tp->type == TOK822_COMMENT) {
+            tok822_list_append(&comments, tp);
+        } else {
+            tp->next = 0;
+            tok822_free_tree(tp);
+        }
+    }
     quote_822_local(ext, internal);
     /* Our own text: no token limit. */
-    addr->head = tok822_scan(vstring_str(ext), SIZE_MAX, 0);
+    for (tp = tok822_scan(vstring_str(ext), SIZE_MAX, 0); tp; tp = next) {
+        next = tp->next;
+        tok822_list_append(&kids, tp);
+    }
+    vstring_free(ext);
+
     /*
      * The null address needs a token of its own unless "<" ">" surround it:
      * an empty slot would not be an address when the text is parsed again.
      */
-    if (addr->head == 0 && !(addr->prev && addr->prev->type == '<'))
-        addr->head = tok822_alloc(TOK822_QSTRING, "");
-    for (tp = addr->head; tp; tp = tp->next) {
-        tp->owner = addr;
-        addr->tail = tp;
+    if (kids.head == 0 && !(addr->prev && addr->prev->type == '<'))
+        tok822_list_append(&kids, tok822_alloc(TOK822_QSTRING, ""));
+    for (tp = comments.head; tp; tp = next) {
+        next = tp->next;
+        tok822_list_append(&kids, tp);
     }
-    vstring_free(ext);
+    for (tp = kids.head; tp; tp = tp->next)
+        tp->owner = addr;
+    addr->head = kids.head;
+    addr->tail = kids.tail;
+}
+
+VSTRING *tok822_fold(VSTRING *vp, size_t width)
+{
+    char *text = mystrndup(vstring_str(vp), VSTRING_LEN(vp));
+    char *line = text;
+    size_t cur = 0; /* length of the output line so far */
+    int first = 1;
+
+    vstring_reset(vp);
+    for (;;) {
+        char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t) (nl - line) : strlen(line);
+
+        if (first) {
+            cur = len;
+            first = 0;
+        } else if (cur + 1 + len < width) {
+            vstring_addch(vp, ' ');
+            cur += 1 + len;
+        } else {
+            vstring_strcat(vp, "\n\t");
+            cur = len;
+        }
+        vstring_memcat(vp, line, len);
+        if (nl == 0)
+            break;
+        line = nl + 1;
+    }
+    myfree(text);
+    return vp;
+}
+
+int tok822_strip_route(TOK822 *addr)
+{
+    TOK822 *tp;
+    TOK822 *colon = 0;
+
+    if (addr->head == 0 || addr->head->type != '@')
+        return 0;
+    for (tp = addr->head; tp; tp = tp->next) {
+        if (tp->type == ':') {
+            colon = tp;
+            break;
+        }
+    }
+    if (colon == 0 || colon->next == 0)
+        return 0;
+    addr->head = colon->next;
+    addr->head->prev = 0;
+    colon->next = 0;
+    while ((tp = colon) != 0) {
+        colon = tp->prev;
+        tok822_free(tp);
+    }
+    return 1;
 }
 
 ARGV *tok822_addr_list(const char *str, size_t limit, int *truncated)

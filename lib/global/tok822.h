@@ -25,15 +25,34 @@
  * at the end of the input; a backslash at the very end is dropped.  Comment
  * nesting is counted, not recursed, so "((((..." 10^6 deep is harmless.
  *
- * Grouping (tok822_parse): the flat token list is split into address slots
- * at ',' and ';' and at a ':' outside angle brackets (which becomes
- * TOK822_STARTGRP; the words before it are the group's display name).
- * Inside "<...>" a ',' followed by '@' and a ':' belong to a source route
- * (<@a,@b:user@dom>).  In a slot, the tokens between '<' and the matching
- * '>' (or the end of the slot if '>' is missing) form the address; without
- * angle brackets, the address runs from the first to the last token that is
- * not a comment, and a slot of only comments has no address.  "<>" is an
- * address with no tokens: the null address.
+ * Grouping (tok822_parse) follows Postfix 3.7, observed header by header
+ * (tok822_test.c holds the cases, with Postfix's output), so that a header
+ * that cleanup rewrites comes out as Postfix would write it.  The list is
+ * read backwards from the end:
+ *   - ',' separates addresses; ';' ends a group, and only then is an
+ *     earlier ':' a group start (TOK822_STARTGRP), whose name runs back to
+ *     the previous ','; without ';' a ':' is part of an address
+ *     ("foo:bar@x" is one address);
+ *   - a '>' pairs with the nearest '<' before it; everything between is
+ *     the address (',' included: "<a, b>" is one address), with its
+ *     comments moved to the end inside the brackets; the tokens before the
+ *     '<' back to ',', ';', '>' (or the group's ':') are the display name;
+ *     "<>" is an address with no tokens (the null address); a '>' with no
+ *     '<' before it is left alone;
+ *   - any other token ends an addr-spec that runs back to ',', ';', '>',
+ *     the group's ':', or a word that directly follows a word (so
+ *     "a b c" is three addresses; '<', ':' and other specials join);
+ *     comments met on the way are moved behind the address, and a ','
+ *     token is inserted in front of it when ';', '>' or a word separated
+ *     it from the text before.
+ * Internal form (tok822_internalize): quotes and backslash escapes
+ * removed, comments dropped, [literal] kept with its brackets, and no
+ * white space except, as in Postfix, after ',', before '<', and between
+ * two adjacent words that are not both atoms ("<a"b"@c>" is "a b@c",
+ * "<a b@c>" is "ab@c").
+ * External form (tok822_externalize): one space after ',' and after a
+ * group's ':', before '<', and between two words (atoms, quoted strings,
+ * comments, literals); nothing else: "Joe Q.Public <a@b>(c), d@e (f)".
  *
  * Functions:
  *   tok822_scan(str, limit, &truncated)       flat token list (head)
@@ -49,18 +68,23 @@
  *   tok822_grep(tree, type, &count)  null-terminated array (mymalloc'ed;
  *                              caller frees the array only) of the top-level
  *                              tokens of that type, in order
- *   tok822_internalize(vp, tp, flags)  the internal form of tp (children of
- *                              an ADDR): quotes and escapes removed,
- *                              comments skipped, nothing between tokens;
- *                              [literal] keeps its brackets
+ *   tok822_internalize(vp, tp, flags)  the internal form of tp (e.g. an
+ *                              ADDR node)
  *   tok822_externalize(vp, tp, flags)  text that tok822_parse turns back
- *                              into the same tokens: one space between
- *                              words, none around . @ and inside routes,
- *                              ", " after top-level commas
+ *                              into the same addresses
  *       Flags: TOK822_STR_APPEND (append to vp instead of replacing),
  *       TOK822_STR_LIST (tp and all siblings after it, else tp alone),
- *       TOK822_STR_FOLD (",\n\t" after top-level commas, for long header
- *       lines).
+ *       TOK822_STR_LINE (a newline instead of a space after top-level
+ *       commas: one address per line, for tok822_fold).
+ *   tok822_fold(vp, width)     folds a header made with TOK822_STR_LINE
+ *                              ("To: " + the list) the way Postfix's
+ *                              cleanup does: a line is joined to the one
+ *                              before, with a space, while the result stays
+ *                              shorter than width (cleanup uses 70) bytes;
+ *                              remaining line breaks become "\n\t"
+ *   tok822_strip_route(addr)   removes a source route ("@a,@b:") from the
+ *                              front of an ADDR's tokens; returns 1 if
+ *                              there was one
  *   tok822_addr_set(addr, internal)  replace the children of the
  *                              TOK822_ADDR addr with the tokens of the
  *                              internal address (quoted with
@@ -100,7 +124,7 @@ typedef struct TOK822 {
 #define TOK822_STR_NONE 0
 #define TOK822_STR_APPEND (1 << 0)
 #define TOK822_STR_LIST (1 << 1)
-#define TOK822_STR_FOLD (1 << 2)
+#define TOK822_STR_LINE (1 << 2)
 
 extern TOK822 *tok822_alloc(int type, const char *text);
 extern void tok822_free(TOK822 *tp);
@@ -112,6 +136,8 @@ extern TOK822 **tok822_grep(TOK822 *tree, int type, size_t *count);
 extern VSTRING *tok822_internalize(VSTRING *vp, TOK822 *tp, int flags);
 extern VSTRING *tok822_externalize(VSTRING *vp, TOK822 *tp, int flags);
 extern void tok822_addr_set(TOK822 *addr, const char *internal);
+extern VSTRING *tok822_fold(VSTRING *vp, size_t width);
+extern int tok822_strip_route(TOK822 *addr);
 extern ARGV *tok822_addr_list(const char *str, size_t limit, int *truncated);
 
 #endif

@@ -41,24 +41,27 @@ typedef struct {
 static const PARSE_CASE parse_cases[] = {
     {"plain", "user@example.com", "user@example.com", "user@example.com"},
     {"display name", "Joe Q. Public <john.q.public@example.com>", "john.q.public@example.com",
-     "Joe Q. Public <john.q.public@example.com>"},
+     "Joe Q.Public <john.q.public@example.com>"},
     {"two", "a@b,c@d", "a@b|c@d", "a@b, c@d"},
-    {"empty slot", "a@b,,c@d", "a@b|c@d", "a@b,, c@d"},
-    {"empty group", "undisclosed-recipients:;", "", "undisclosed-recipients:;"},
-    {"group", "grp: a@b, c@d; e@f", "a@b|c@d|e@f", "grp: a@b, c@d; e@f"},
+    {"empty slot", "a@b,,c@d", "a@b|c@d", "a@b, , c@d"},
+    {"empty group", "undisclosed-recipients:;", "", "undisclosed-recipients: ;"},
+    {"group", "grp: a@b, c@d; e@f", "a@b|c@d|e@f", "grp: a@b, c@d;, e@f"},
+    {"colon without semicolon", "foo:bar@x", "foo:bar@x", "foo:bar@x"},
+    {"group name runs back to comma", "g1: a; g2: b;", "b", "g1:a;g2: b;"},
     {"null address", "<>", "", "<>"},
     {"null and other", "<>, a@b", "|a@b", "<>, a@b"},
-    {"angle junk", "<<<@>>>", "<<@", "<<<@>>>"},
+    {"angle junk", "<<<@>>>", "@>>", "< < <@>>>"},
+    {"nearest open angle", "<a <b> c>", "b>c", "<a <b>c>"},
     {"unterminated quote", "\"unterminated", "unterminated", "\"unterminated\""},
-    {"unterminated angle", "<a@b", "a@b", "<a@b"},
-    {"unterminated angle then next", "<a@b, c@d>", "a@b|c@d>", "<a@b, c@d>"},
+    {"unterminated angle", "<a@b", "<a@b", "<a@b"},
+    {"comma inside angles", "<a@b, c@d>", "a@b, c@d", "<a@b, c@d>"},
     {"unterminated literal", "u@[1.2", "u@[1.2]", "u@[1.2]"},
     {"unterminated comment", "a@b (note", "a@b", "a@b (note)"},
     {"nested comment", "a@b (x (y) z)", "a@b", "a@b (x (y) z)"},
     {"unterminated nested", "a@b (x (y", "a@b", "a@b (x (y))"},
     {"double at", "a@b@c", "a@b@c", "a@b@c"},
-    {"unbracketed route is a group", "@route:user@dom", "user@dom", "@route: user@dom"},
-    {"route", "<@a,@b:user@dom>", "@a,@b:user@dom", "<@a,@b:user@dom>"},
+    {"unbracketed route", "@route:user@dom", "@route:user@dom", "@route:user@dom"},
+    {"route", "<@a,@b:user@dom>", "@a, @b:user@dom", "<@a, @b:user@dom>"},
     {"route with name", "X <@a:u@d>, y@z", "@a:u@d|y@z", "X <@a:u@d>, y@z"},
     {"quoted at", "\"quoted@at\"@dom", "quoted@at@dom", "\"quoted@at\"@dom"},
     {"quoted space", "\"a b\"@dom", "a b@dom", "\"a b\"@dom"},
@@ -72,9 +75,12 @@ static const PARSE_CASE parse_cases[] = {
     {"all spaces", " \t\r\n  ", "", ""},
     {"comment only", "(just a comment)", "", "(just a comment)"},
     {"comment after", "a@b (Comment)", "a@b", "a@b (Comment)"},
-    {"comment inside", "user(c)@dom", "user@dom", "user (c)@dom"},
+    {"comment inside moves behind", "user(c)@dom", "user@dom", "user@dom (c)"},
+    {"comments in angles go last", "<a(c)b@d>", "ab@d", "<a b@d (c)>"},
     {"quoted name with comma", "\"Last, First\" <lf@x>", "lf@x", "\"Last, First\" <lf@x>"},
-    {"phrase without angle", "a b c", "abc", "a b c"},
+    {"words without commas", "a b c", "a|b|c", "a, b, c"},
+    {"words in angles", "<a b@c>", "ab@c", "<a b@c>"},
+    {"quoted word in angles", "<\"a\"b@c>", "a b@c", "<\"a\" b@c>"},
     {"literal domain", "u@[1.2.3.4]", "u@[1.2.3.4]", "u@[1.2.3.4]"},
     {"ipv6 literal", "u@[IPv6:::1]", "u@[IPv6:::1]", "u@[IPv6:::1]"},
     {"utf8", "J\xc3\xb6hn <j\xc3\xb6hn@ex\xc3\xa4mple.org>", "j\xc3\xb6hn@ex\xc3\xa4mple.org",
@@ -83,11 +89,261 @@ static const PARSE_CASE parse_cases[] = {
     {"control char", "a\001b@c", "a\001b@c", "a\001b@c"},
     {"folded", "a@b,\r\n\tc@d", "a@b|c@d", "a@b, c@d"},
     {"two angles one slot", "<a@b> <c@d>", "a@b|c@d", "<a@b> <c@d>"},
-    {"stray close", "a@b>", "a@b>", "a@b>"},
-    {"group name colon", "foo:bar@x", "bar@x", "foo: bar@x"},
-    {"names and comments", "Foo <a@b> (x), (y) <c@d>", "a@b|c@d", "Foo <a@b> (x), (y) <c@d>"},
-    {"only separators", ",;:,", "", ",; :,"},
+    {"word after angle", "<a@b> c", "a@b|c", "<a@b>, c"},
+    {"stray close", "a@b>", "a@b", "a@b>"},
+    {"names and comments", "Foo <a@b> (x), (y) <c@d>", "a@b|c@d", "Foo <a@b>(x), (y) <c@d>"},
+    {"only separators", ",;:,", ":", ", ;, :,"},
+    {"semicolon splits", "a;b", "a|b", "a;, b"},
+    {"newline in quoted string", "\"a\n b\"@c", "a  b@c", "\"a  b\"@c"},
+    {"newline in comment", "y@c (com\n\tment)", "y@c", "y@c (com \tment)"},
+    {"escaped newline in atom", "a\\\nb@c", "a b@c", "a\\ b@c"},
 };
+
+/*
+ * What Postfix 3.7.11's cleanup wrote for "To: IN, zz" with
+ * myorigin = origin.example (collected from a scratch instance; see
+ * tok822.h).  The test replays cleanup: strip source routes, append
+ * "@origin.example" to addresses without "@", replace each address with
+ * tok822_addr_set(), externalize one address per line and fold at 70.
+ */
+typedef struct {
+    const char *in;
+    const char *want;
+} GOLDEN_CASE;
+
+static const GOLDEN_CASE golden_cases[] = {
+    /* Folded input: newlines inside quotes, literals and comments become spaces. */
+    {"\"a\n b\"@c.example", "To: \"a  b\"@c.example, zz@origin.example"},
+    {"x@[1.2.\n 3.4]", "To: x@[1.2.  3.4], zz@origin.example"},
+    {"y@c.example (com\n\tment)", "To: y@c.example (com \tment), zz@origin.example"},
+    /* Folding: a line is joined while it stays under 70 bytes (tab not counted). */
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@d.example",
+     "To: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@d.example, zz@origin.example"},
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@d.example",
+     "To: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@d.example, zz@origin.example"},
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@d.example",
+     "To: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@d.example, zz@origin.example"},
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@d.example",
+     "To: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@d.example,\n\tzz@origin.example"},
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@d.example",
+     "To: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@d.example,\n\tzz@origin.example"},
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@d.example",
+     "To: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@d.example,\n\tzz@origin.example"},
+    {"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example, "
+     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example",
+     "To: "
+     "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example,"
+     "\n\tbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example, zz@origin.example"},
+    {"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example, "
+     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example",
+     "To: "
+     "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example,"
+     "\n\tbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example, zz@origin.example"},
+    {"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example, "
+     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example",
+     "To: "
+     "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example,"
+     "\n\tbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example, zz@origin.example"},
+    {"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example, "
+     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example",
+     "To: "
+     "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example,"
+     "\n\tbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example, zz@origin.example"},
+    {"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example, "
+     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example",
+     "To: "
+     "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example,"
+     "\n\tbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example, zz@origin.example"},
+    {"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example, "
+     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example",
+     "To: "
+     "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example,"
+     "\n\tbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example, zz@origin.example"},
+    {"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example, "
+     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example",
+     "To: "
+     "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example,"
+     "\n\tbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example, zz@origin.example"},
+    {"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example, "
+     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example",
+     "To: "
+     "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example,"
+     "\n\tbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example,\n\tzz@origin.example"},
+    {"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example, "
+     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example",
+     "To: "
+     "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@d.example,"
+     "\n\tbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@d.example,\n\tzz@origin.example"},
+    {"grp: c@d.example", "To: \"grp:c\"@d.example, zz@origin.example"},
+    {"grp:c", "To: \"grp:c\"@origin.example, zz@origin.example"},
+    {"grp:c@d.example", "To: \"grp:c\"@d.example, zz@origin.example"},
+    {"grp: c", "To: \"grp:c\"@origin.example, zz@origin.example"},
+    {"a b@c.example", "To: a@origin.example, b@c.example, zz@origin.example"},
+    {"a.b c", "To: a.b@origin.example, c@origin.example, zz@origin.example"},
+    {"\"q\" a@b.example", "To: q@origin.example, a@b.example, zz@origin.example"},
+    {"Name a@b.example", "To: Name@origin.example, a@b.example, zz@origin.example"},
+    {"a@b.example c@d.example", "To: a@b.example, c@d.example, zz@origin.example"},
+    {"a (c) b", "To: a@origin.example, b@origin.example (c), zz@origin.example"},
+    {"<a@b.example> c", "To: <a@b.example>, c@origin.example, zz@origin.example"},
+    {"x: a, b", "To: \"x:a\"@origin.example, b@origin.example, zz@origin.example"},
+    {"x: y: a", "To: \"x:y:a\"@origin.example, zz@origin.example"},
+    /* Postfix 3.7.11: To: a@b.example:c, zz@origin.example (we quote a domain that would not parse
+       back) */
+    {"a@b.example: c", "To: a@\"b.example:c\", zz@origin.example"},
+    {"[1.2.3.4]", "To: \"[1.2.3.4]\"@origin.example, zz@origin.example"},
+    {"a [1.2.3.4]", "To: a@origin.example, \"[1.2.3.4]\"@origin.example, zz@origin.example"},
+    {"a@[1.2.3.4] b", "To: a@[1.2.3.4], b@origin.example, zz@origin.example"},
+    {"@route:user@dom.example", "To: user@dom.example, zz@origin.example"},
+    {"@r1,@r2:user@dom.example", "To: \"\"@r1, user@dom.example, zz@origin.example"},
+    {"<@r1,@r2:user@dom.example>", "To: <user@dom.example>, zz@origin.example"},
+    {"Joe Q. Public <joe.q>", "To: Joe Q.Public <joe.q@origin.example>, zz@origin.example"},
+    {"a . b", "To: a.b@origin.example, zz@origin.example"},
+    {"user(c)@dom", "To: user@dom (c), zz@origin.example"},
+    {"\"a b\"", "To: \"a b\"@origin.example, zz@origin.example"},
+    {"\"Last, First\" <lf@x.example> (x (y) z)",
+     "To: \"Last, First\" <lf@x.example>(x (y) z), zz@origin.example"},
+    {"<>", "To: <>, zz@origin.example"},
+    /* Postfix 3.7.11: To: < < <""@>>>, zz@origin.example (we quote a domain that would not parse
+       back) */
+    {"<<<@>>>", "To: < < <\"\"@\">>\">, zz@origin.example"},
+    {"<a@b, c@d>", "To: <\"a@b, c\"@d>, zz@origin.example"},
+    {"a@b.example>", "To: a@b.example>, zz@origin.example"},
+    {"<a <b> c>", "To: <a <\"b>c\"@origin.example>, zz@origin.example"},
+    {"x <y", "To: \"x <y\"@origin.example, zz@origin.example"},
+    {"\"unterminated", "To: \"unterminated, zz\"@origin.example"},
+    {"[unterminated", "To: \"[unterminated, zz]\"@origin.example"},
+    {"a\\ b", "To: \"a b\"@origin.example, zz@origin.example"},
+    {";;;", "To: ;;;, zz@origin.example"},
+    {":::", "To: \":::\"@origin.example, zz@origin.example"},
+    {",,,", "To: , , , , zz@origin.example"},
+    {"a;b", "To: a@origin.example;, b@origin.example, zz@origin.example"},
+    {"<a;b>", "To: <\"a;b\"@origin.example>, zz@origin.example"},
+    {"<a,b>", "To: <\"a, b\"@origin.example>, zz@origin.example"},
+    {"<a:b>", "To: <\"a:b\"@origin.example>, zz@origin.example"},
+    {"<@a:b>", "To: <b@origin.example>, zz@origin.example"},
+    {"a<b", "To: \"a <b\"@origin.example, zz@origin.example"},
+    {"a<b>c", "To: a <b@origin.example>, c@origin.example, zz@origin.example"},
+    {"<a b@c.example>", "To: <ab@c.example>, zz@origin.example"},
+    {"<a . b@c.example>", "To: <a.b@c.example>, zz@origin.example"},
+    {"<a(c)b@c.example>", "To: <ab@c.example (c)>, zz@origin.example"},
+    {"<\"a\"b@c.example>", "To: <\"a b\"@c.example>, zz@origin.example"},
+    {"<a (c) @c.example>", "To: <a@c.example (c)>, zz@origin.example"},
+    {"(c0) <a@b.example> (c1)", "To: (c0) <a@b.example>(c1), zz@origin.example"},
+    {"Name (c) <a@b.example>", "To: Name (c) <a@b.example>, zz@origin.example"},
+    {"(c1) a (c2) . (c3) b (c4) @ (c5) c (c6)",
+     "To: a.b@c (c1) (c2) (c3) (c4) (c5) (c6), zz@origin.example"},
+    /* Postfix 3.7.11: To: u@do main, zz@origin.example (we quote a domain that would not parse
+       back) */
+    {"u@\"do main\"", "To: u@\"do main\", zz@origin.example"},
+    {"u@\"x, evil@y\"", "To: \"u@x, evil\"@y, zz@origin.example"},
+    /* Postfix 3.7.11: To: u@do main, zz@origin.example (we quote a domain that would not parse
+       back) */
+    {"u@do\\ main", "To: u@\"do main\", zz@origin.example"},
+    {"g: a, b;", "To: g: a@origin.example, b@origin.example;, zz@origin.example"},
+    {"g: a, b; c",
+     "To: g: a@origin.example, b@origin.example;, c@origin.example,\n\tzz@origin.example"},
+    {"g: ; c", "To: g: ;, c@origin.example, zz@origin.example"},
+    {"g: <a@b.example>, c ;", "To: g: <a@b.example>, c@origin.example;, zz@origin.example"},
+    {"a, g: b; c",
+     "To: a@origin.example, g: b@origin.example;, c@origin.example,\n\tzz@origin.example"},
+    {"g1: a; g2: b;", "To: g1:a;g2: b@origin.example;, zz@origin.example"},
+    {": a;", "To: : a@origin.example;, zz@origin.example"},
+    {"a: b: c;", "To: a:b: c@origin.example;, zz@origin.example"},
+    {"<a> <b>", "To: <a@origin.example> <b@origin.example>, zz@origin.example"},
+    {"<a@b.example> (x) c", "To: <a@b.example>, c@origin.example (x), zz@origin.example"},
+    {"a@b.example (x) c", "To: a@b.example, c@origin.example (x), zz@origin.example"},
+    {"c <a@b.example> <d@e.example>", "To: c <a@b.example> <d@e.example>, zz@origin.example"},
+    {"\"a\" \"b\" <c@d.example>", "To: \"a\" \"b\" <c@d.example>, zz@origin.example"},
+    {"a.\"b\".c@d.example", "To: a.b.c@d.example, zz@origin.example"},
+    {"a.b.@c.example", "To: \"a.b.\"@c.example, zz@origin.example"},
+    {".a@b.example", "To: \".a\"@b.example, zz@origin.example"},
+    {"<a\"b\"@c.example>", "To: <\"a b\"@c.example>, zz@origin.example"},
+    {"<\"a\"\"b\"@c.example>", "To: <\"a b\"@c.example>, zz@origin.example"},
+    {"<\"a\".b@c.example>", "To: <a.b@c.example>, zz@origin.example"},
+    {"<a [b] c@d.example>", "To: <\"a [b] c\"@d.example>, zz@origin.example"},
+    {"<a,b@c.example>", "To: <\"a, b\"@c.example>, zz@origin.example"},
+    {"<a;b@c.example>", "To: <\"a;b\"@c.example>, zz@origin.example"},
+    {"<a<b@c.example>", "To: <a <b@c.example>, zz@origin.example"},
+    {"<a>b@c.example>", "To: <\"a>b\"@c.example>, zz@origin.example"},
+    {"<a(c)(d)b@c.example>", "To: <ab@c.example (c) (d)>, zz@origin.example"},
+    {"<a@b.example", "To: \"<a\"@b.example, zz@origin.example"},
+    {"a@b.example>", "To: a@b.example>, zz@origin.example"},
+    {"a > b", "To: a@origin.example>, b@origin.example, zz@origin.example"},
+    {"g: <>;", "To: g: <>;, zz@origin.example"},
+    {"\"x\" <>", "To: \"x\" <>, zz@origin.example"},
+    {"(a)(b) c", "To: c@origin.example (a) (b), zz@origin.example"},
+    {"c (a)(b)", "To: c@origin.example (a) (b), zz@origin.example"},
+    {"<a@b.example>(c)<d@e.example>", "To: <a@b.example>(c) <d@e.example>, zz@origin.example"},
+    {"\"q\"<a@b.example>", "To: \"q\" <a@b.example>, zz@origin.example"},
+    {"[1.2.3.4]<a@b.example>", "To: [1.2.3.4] <a@b.example>, zz@origin.example"},
+    {"<a@b.example>[x]", "To: <a@b.example>, \"[x]\"@origin.example, zz@origin.example"},
+    {"<a@b.example>\"q\"", "To: <a@b.example>, q@origin.example, zz@origin.example"},
+    {"a:b;c", "To: a: b@origin.example;, c@origin.example, zz@origin.example"},
+    {"a;", "To: a@origin.example;, zz@origin.example"},
+    {";a", "To: ;, a@origin.example, zz@origin.example"},
+    {",a", "To: , a@origin.example, zz@origin.example"},
+    {"a,", "To: a@origin.example, , zz@origin.example"},
+    {"a@b@c", "To: \"a@b\"@c, zz@origin.example"},
+};
+
+static void test_postfix_golden(void)
+{
+    VSTRING *buf = vstring_alloc(100);
+    VSTRING *out = vstring_alloc(100);
+
+    for (size_t i = 0; i < sizeof(golden_cases) / sizeof(golden_cases[0]); i++) {
+        vstring_sprintf(buf, "%s, zz", golden_cases[i].in);
+        TOK822 *tree = tok822_parse(vstring_str(buf), 0, 0);
+
+        for (TOK822 *tp = tree; tp; tp = tp->next) {
+            if (tp->type != TOK822_ADDR)
+                continue;
+            tok822_strip_route(tp);
+            tok822_internalize(buf, tp, TOK822_STR_NONE);
+            if (VSTRING_LEN(buf) && strchr(vstring_str(buf), '@') == 0)
+                vstring_strcat(buf, "@origin.example");
+            tok822_addr_set(tp, vstring_str(buf));
+        }
+        vstring_strcpy(out, "To: ");
+        tok822_externalize(out, tree, TOK822_STR_LIST | TOK822_STR_APPEND | TOK822_STR_LINE);
+        tok822_fold(out, 70);
+        if (strcmp(vstring_str(out), golden_cases[i].want) != 0)
+            PTEST_FAIL("\"%s\":\n#     got  \"%s\"\n#     want \"%s\"", golden_cases[i].in,
+                       vstring_str(out), golden_cases[i].want);
+        tok822_free_tree(tree);
+    }
+    vstring_free(buf);
+    vstring_free(out);
+}
+
+static void test_strip_route(void)
+{
+    static const struct {
+        const char *in;
+        int stripped;
+        const char *want;
+    } cases[] = {
+        {"@a,@b:user@dom", 1, "user@dom"},
+        {"@a:user@dom", 1, "user@dom"},
+        {"user@dom", 0, "user@dom"},
+        {"@a:", 0, "@a:"},
+        {"@a", 0, "@a"},
+        {"", 0, ""},
+        {"a:@b:c", 0, "a:@b:c"},
+    };
+    VSTRING *buf = vstring_alloc(10);
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        TOK822 *addr = tok822_scan_addr(cases[i].in, 0, 0);
+        int got = tok822_strip_route(addr);
+        tok822_internalize(buf, addr, TOK822_STR_NONE);
+        if (got != cases[i].stripped || strcmp(vstring_str(buf), cases[i].want) != 0)
+            PTEST_FAIL("\"%s\": got %d \"%s\", want %d \"%s\"", cases[i].in, got, vstring_str(buf),
+                       cases[i].stripped, cases[i].want);
+        tok822_free_tree(addr);
+    }
+    vstring_free(buf);
+}
 
 static void test_parse_table(void)
 {
@@ -219,7 +475,7 @@ static void test_scan_addr(void)
         const char *want;
     } cases[] = {
         {"@route:user@dom", "@route:user@dom"}, {"\"a b\"@c", "a b@c"}, {"", ""},
-        {"user (comment) @ dom", "user@dom"},   {"a,b", "a,b"},
+        {"user (comment) @ dom", "user@dom"},   {"a,b", "a, b"},        {"x<y", "x <y"},
     };
     VSTRING *buf = vstring_alloc(10);
 
@@ -240,9 +496,10 @@ static void test_addr_set(void)
         const char *want;
     } cases[] = {
         {"joe", "joe@origin.example"},
-        {"Joe <joe>, (boss) ann@x.example", "Joe <joe@origin.example>, (boss) ann@x.example"},
+        {"Joe <joe>, (boss) ann@x.example", "Joe <joe@origin.example>, ann@x.example (boss)"},
         {"\"a b\"", "\"a b\"@origin.example"},
-        {"grp: x, y; z", "grp: x@origin.example, y@origin.example; z@origin.example"},
+        {"grp: x, y; z", "grp: x@origin.example, y@origin.example;, z@origin.example"},
+        {"<x (c)>", "<x@origin.example (c)>"},
         {"<>", "<>"},
         {"x (c)", "x@origin.example (c)"},
     };
@@ -286,18 +543,38 @@ static void test_addr_set(void)
 
 static void test_fold(void)
 {
-    TOK822 *tree = tok822_parse("a@b, c@d", 0, 0);
-    VSTRING *ext = vstring_alloc(10);
+    static const struct {
+        const char *in;
+        size_t width;
+        const char *want;
+    } cases[] = {
+        {"To: a\nb\nc", 70, "To: a b c"},
+        {"To: a\nb\nc", 8, "To: a b\n\tc"},
+        {"To: a\nb\nc", 7, "To: a\n\tb c"},
+        {"To: a\nbbbbbbbbbbbb\nc", 5, "To: a\n\tbbbbbbbbbbbb\n\tc"},
+        {"To: a", 70, "To: a"},
+        {"", 70, ""},
+        {"\n\n", 70, "  "},
+    };
+    VSTRING *buf = vstring_alloc(10);
 
-    tok822_externalize(ext, tree, TOK822_STR_LIST | TOK822_STR_FOLD);
-    PTEST_STR_EQ(vstring_str(ext), "a@b,\n\tc@d");
-    /* Without LIST only the first token (here: the first address) is written. */
-    tok822_externalize(ext, tree, TOK822_STR_NONE);
-    PTEST_STR_EQ(vstring_str(ext), "a@b");
-    tok822_externalize(ext, tree, TOK822_STR_APPEND);
-    PTEST_STR_EQ(vstring_str(ext), "a@ba@b");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        vstring_strcpy(buf, cases[i].in);
+        tok822_fold(buf, cases[i].width);
+        if (strcmp(vstring_str(buf), cases[i].want) != 0)
+            PTEST_FAIL("\"%s\" at %zu: got \"%s\", want \"%s\"", cases[i].in, cases[i].width,
+                       vstring_str(buf), cases[i].want);
+    }
+    /* One address per line with TOK822_STR_LINE; without LIST only the first token. */
+    TOK822 *tree = tok822_parse("a@b, c@d", 0, 0);
+    tok822_externalize(buf, tree, TOK822_STR_LIST | TOK822_STR_LINE);
+    PTEST_STR_EQ(vstring_str(buf), "a@b,\nc@d");
+    tok822_externalize(buf, tree, TOK822_STR_NONE);
+    PTEST_STR_EQ(vstring_str(buf), "a@b");
+    tok822_externalize(buf, tree, TOK822_STR_APPEND);
+    PTEST_STR_EQ(vstring_str(buf), "a@ba@b");
     tok822_free_tree(tree);
-    vstring_free(ext);
+    vstring_free(buf);
 }
 
 static void test_addr_list(void)
@@ -317,7 +594,8 @@ static const PTEST_CASE cases[] = {
     {"deep_comment", test_deep_comment}, {"truncation", test_truncation},
     {"linear_time", test_linear_time},   {"scan_addr", test_scan_addr},
     {"addr_set", test_addr_set},         {"fold", test_fold},
-    {"addr_list", test_addr_list},
+    {"addr_list", test_addr_list},       {"postfix_golden", test_postfix_golden},
+    {"strip_route", test_strip_route},
 };
 
 PTEST_MAIN(cases)
