@@ -17,7 +17,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "tests", "tables")
-BIN = os.path.join(ROOT, "build", "bin")
+BIN = os.path.abspath(os.environ.get("POSTERN_BIN", os.path.join(ROOT, "build", "bin")))
 POSTERN = {"postmap": os.path.join(BIN, "postmap"), "postalias": os.path.join(BIN, "postalias")}
 POSTFIX = {"postmap": "/usr/sbin/postmap", "postalias": "/usr/sbin/postalias"}
 HAVE_POSTFIX = os.path.exists("/usr/sbin/postconf") and os.path.exists(POSTFIX["postmap"])

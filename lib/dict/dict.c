@@ -16,6 +16,7 @@
  * What can go wrong: nothing here fails except allocation (fatal).
  */
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -157,6 +158,17 @@ const char *dict_fold_key(DICT *dict, const char *key)
         dict->fold_buf = vstring_alloc(64);
     vstring_strcpy(dict->fold_buf, key);
     return lowercase(vstring_str(dict->fold_buf));
+}
+
+int dict_changed(const DICT *dict)
+{
+    struct stat st;
+
+    if (dict->stat_fd < 0)
+        return 0;
+    if (fstat(dict->stat_fd, &st) < 0)
+        return 1;
+    return st.st_nlink == 0 || st.st_mtime != dict->mtime;
 }
 
 /* Surrogate: every operation repeats the open error. */

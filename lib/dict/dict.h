@@ -137,6 +137,14 @@ extern int dict_fail(DICT *dict, int error, const char *fmt, ...)
 extern const char *dict_errtext(const DICT *dict);
 extern const char *dict_fold_key(DICT *dict, const char *key);  /* lower-cases per flags */
 
+/*
+ * dict_changed(dict): nonzero when the file behind a table was modified or
+ * replaced since it was opened (postmap renames a rebuilt table into place,
+ * which leaves the open file with no links), so a long-running reader knows
+ * to reopen.  Always 0 for tables without a file.
+ */
+extern int dict_changed(const DICT *dict);
+
 /* Convenience wrappers that reset dict->error before the call. */
 extern int dict_get(DICT *dict, const char *key, const char **value);
 extern int dict_put(DICT *dict, const char *key, const char *value);

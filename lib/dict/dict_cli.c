@@ -125,8 +125,8 @@ static int dict_cli_maps_query(DICT_CLI_MAPS *mp, const char *key, const char **
 int dict_cli_query(char **maps, int n, const char *default_type, const char *key, int dict_flags,
                    const char **value)
 {
-    static DICT_CLI_MAPS m;
-    static VSTRING *result;
+    static VSTRING *result; /* survives closing the tables */
+    DICT_CLI_MAPS m;
     int status;
 
     if (result == 0)

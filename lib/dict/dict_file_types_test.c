@@ -233,9 +233,11 @@ static void test_atomic_replace(void)
         dict_close(fresh);
         dict_close(writer);
         expect(t, reader, "k", DICT_STAT_FOUND, "old");
+        PTEST_CHECK(dict_changed(reader));
         dict_close(reader);
         fresh = open_table(t, "atomic", O_RDONLY, DICT_FLAG_DEFAULT);
         expect(t, fresh, "k", DICT_STAT_FOUND, "new");
+        PTEST_CHECK(!dict_changed(fresh));
         dict_close(fresh);
         /* The mode of the table being replaced is kept. */
         {
