@@ -3,7 +3,7 @@
 Fixtures:
   netns      a fresh network namespace (lib.netns.NetNS), loopback only, torn
              down after the test: every process in it killed by pid, the
-             namespace deleted
+             namespace deleted; commands in it see hostname host.example.test
   dns        factory: dns(records=None, **kw) starts dnsmasq in `netns` with the
              given records (default: tests/fixtures/dns/example.test.json) and
              points the namespace's resolv.conf at it; returns lib.dns.DnsServer
@@ -11,7 +11,10 @@ Fixtures:
              127.0.0.2 / 127.0.0.3 on lo: the usual setting for a mail test
   instance   factory: instance(kind="postfix"|"postern", **kw) -> lib.instance
              .Instance in `netns` (not started); skips when the binaries or the
-             accounts from mk/testsetup.sh are missing
+             accounts from mk/testsetup.sh are missing; at teardown stops every
+             instance and fails the test on panic/fatal log lines (unless
+             inst.allow_log()ed) or sanitizer reports
+  mta_kind   "postfix" then "postern": write a test once, run it against both
   test_ca    session-wide throwaway CA (lib.certs.TestCA)
 
 Every fixture that needs root or a tool skips cleanly without it.  At session
@@ -90,13 +93,14 @@ def pytest_sessionfinish(session, exitstatus):
                 ns.close()
             except RuntimeError as e:
                 sys.stderr.write(f"conftest: {e}\n")
+            _netns.remove_workdirs(name)
         session.exitstatus = 1
 
 
 @pytest.fixture
 def netns():
     _require_ns_tools()
-    with _netns.NetNS() as ns:
+    with _netns.NetNS(hostname="host.example.test") as ns:
         yield ns
 
 
@@ -123,14 +127,35 @@ def mailnet(netns, dns):
 
 @pytest.fixture
 def instance(netns):
+    made = []
+
     def make(kind="postfix", **kw):
         why = Instance.available(kind)
         if why:
             pytest.skip(why)
         _require_accounts()
-        return Instance(netns, kind, **kw)
+        inst = Instance(netns, kind, **kw)
+        made.append(inst)
+        return inst
 
-    return make
+    yield make
+    # Stop first: sanitizer reports (leaks) are written when processes exit.
+    problems = []
+    for inst in made:
+        inst.teardown()
+        problems += [f"[{inst.kind} {inst.dir}] {p}" for p in inst.problems()]
+    if problems:
+        pytest.fail("instance problems:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture(params=["postfix", "postern"])
+def mta_kind(request):
+    """Run a test once against Debian's Postfix and once against Postern
+    (each skipped when its binaries are missing): instance(mta_kind)."""
+    why = Instance.available(request.param)
+    if why:
+        pytest.skip(why)
+    return request.param
 
 
 @pytest.fixture(scope="session")

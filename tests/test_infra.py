@@ -7,9 +7,11 @@ import errno
 import os
 import re
 import shutil
+import smtplib
 import socket
 import ssl
 import subprocess
+import sys
 import time
 
 import pytest
@@ -65,6 +67,9 @@ def test_netns_private_resolv_and_hosts(netns):
         host_resolv = f.read()
     netns.set_resolv(["127.0.0.53"], search=["example.test"])
     netns.set_hosts({"127.0.0.9": ["nine.example.test", "nine"]})
+    got = netns.run(["hostname"]).stdout.strip()
+    assert got == "host.example.test", f"hostname in the namespace: got {got}"
+    assert socket.gethostname() != "host.example.test", "host's hostname changed"
     p = netns.run(["cat", "/etc/resolv.conf", "/etc/hosts"])
     assert "nameserver 127.0.0.53\n" in p.stdout and "search example.test\n" in p.stdout, p.stdout
     assert "127.0.0.9\tnine.example.test nine\n" in p.stdout, p.stdout
@@ -267,6 +272,38 @@ def test_dns_resolution_inside_namespace_and_outside_names_fail_fast(mailnet):
     assert "forwarded" not in log, f"dnsmasq forwarded a query:\n{log}"
 
 
+def test_dns_servfail_and_timeout_domains(netns, dns):
+    server = dns([("ok.test", "A", "127.0.0.1")], servfail=["broken.test"], timeout=["slow.test"])
+    for name, qtype in (("broken.test", "MX"), ("a.b.broken.test", "A")):
+        got = server.query(name, qtype)
+        assert (got.rcode_name, got.records) == ("SERVFAIL", []), \
+            f"{name} {qtype}: got {got.rcode_name} {got.records}, want SERVFAIL []"
+    got = server.query("ok.test", "A")
+    assert got.records == [("ok.test", "A", "127.0.0.1")], f"got {got}"
+    t0 = time.monotonic()
+    with pytest.raises(socket.timeout):
+        server.query("x.slow.test", "A", timeout=0.5)
+    assert time.monotonic() - t0 < 2
+    t0 = time.monotonic()
+    p = netns.run(["getent", "hosts", "x.slow.test"], check=False)
+    assert p.returncode == 2 and time.monotonic() - t0 < 5, (p.returncode, time.monotonic() - t0)
+
+
+def test_postfix_defers_on_servfail(mailnet, instance):
+    # A second DNS server on another address replaces the default one; the
+    # instance's smtp client sees SERVFAIL for the MX lookup and defers.
+    mailnet.dns.stop()
+    DnsServer(mailnet, load_zone("example.test"), servfail=["broken.test"]).start()
+    inst = instance("postfix")
+    inst.start()
+    inst.sendmail(["-f", "paco@example.test", "someone@broken.test"], input="Subject: x\n\nx\n")
+    m = inst.wait_for_log(r"to=<someone@broken\.test>, relay=none, .*status=deferred "
+                          r"\(Host or domain name not found\. Name service error for "
+                          r"name=broken\.test type=MX: Host not found, try again\)")
+    assert m
+    assert "someone@broken.test" in inst.queue_listing()
+
+
 def test_load_zone_fixture():
     zone = load_zone("example.test")
     assert ("example.test", "MX", "10 mail.example.test") in zone, zone
@@ -408,6 +445,40 @@ def test_postfix_starttls_with_test_ca(mailnet, instance, test_ca):
                       r"TLS connection established from localhost\[127\.0\.0\.1\]")
 
 
+def test_instance_reports_fatal_log_lines(mailnet, instance):
+    inst = instance("postfix")
+    inst.start()
+    assert inst.problems() == [], inst.problems()
+    # A broken number in main.cf: the next smtpd process dies at start-up.
+    inst.postconf("-e", "smtpd_recipient_limit = lots")
+    try:        # master throttles the crashing service: the client just waits
+        with inst.smtp(timeout=1) as s:
+            s.ehlo()
+    except (OSError, smtplib.SMTPException):
+        pass
+    inst.wait_for_log(r"postfix/smtpd\[\d+\]: fatal: bad numerical configuration: "
+                      r"smtpd_recipient_limit = lots")
+    got = inst.problems()
+    assert len(got) >= 1 and all("fatal: bad numerical configuration" in p for p in got), \
+        f"got problems {got}, want the smtpd fatal line"
+    inst.allow_log(r"fatal: bad numerical configuration: smtpd_recipient_limit")
+    assert inst.problems() == [], inst.problems()
+
+
+def test_smtp_delivery_smoke(mailnet, instance, mta_kind):
+    # The same scenario against Debian's Postfix and against Postern.
+    inst = instance(mta_kind)
+    inst.start()
+    with inst.smtp() as s:
+        code, banner = s.docmd("NOOP")
+        assert code == 250, f"NOOP: got {code} {banner}"
+        s.sendmail("enrique@example.test", ["paco@example.test"],
+                   f"Subject: smoke {mta_kind}\r\n\r\nsmoke body\r\n")
+    box = inst.wait_for_mail("paco", rb"smoke body")
+    assert f"Subject: smoke {mta_kind}\n".encode() in box, box.decode()
+    inst.wait_for_queue_empty()
+
+
 def test_instance_teardown_kills_a_running_instance():
     from lib.instance import Instance
     why = Instance.available("postfix")
@@ -429,6 +500,68 @@ def test_instance_teardown_kills_a_running_instance():
     for p in set(pids):
         assert not procs.alive(p), f"still running: {procs.describe(p)}"
     assert not os.path.exists(os.path.join(NETNS_DIR, ns.name))
+
+
+INNER_CONFTEST = """
+import importlib.util, sys
+sys.path.insert(0, {tests!r})
+spec = importlib.util.spec_from_file_location("pst_conftest", {conftest!r})
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+globals().update({{k: v for k, v in vars(m).items() if not k.startswith("__")}})
+"""
+
+INNER_TESTS = """
+from lib.netns import NetNS
+
+def test_leaks_a_namespace():
+    NetNS().create()            # never closed
+
+def test_unexpected_fatal(mailnet, instance):
+    import smtplib
+    inst = instance("postfix")
+    inst.start()
+    inst.postconf("-e", "smtpd_recipient_limit = lots")
+    try:
+        with inst.smtp(timeout=1) as s:
+            s.ehlo()
+    except (OSError, smtplib.SMTPException):
+        pass
+    inst.wait_for_log(r"fatal: bad numerical configuration")
+"""
+
+
+def _stale_namespaces():
+    try:
+        names = os.listdir(NETNS_DIR)
+    except FileNotFoundError:
+        return set()
+    return {n for n in names if n.startswith("pst-") and n.split("-")[1].isdigit()
+            and not procs.alive(int(n.split("-")[1]))}
+
+
+def test_harness_fails_runs_that_leak_or_log_fatal(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    from lib.instance import Instance
+    why = Instance.available("postfix")
+    if why:
+        pytest.skip(why)
+    tests = os.path.dirname(os.path.abspath(__file__))
+    (tmp_path / "conftest.py").write_text(
+        INNER_CONFTEST.format(tests=tests, conftest=os.path.join(tests, "conftest.py")))
+    (tmp_path / "test_inner.py").write_text(INNER_TESTS)
+    before = _stale_namespaces()
+    p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                        "-rA", str(tmp_path)], capture_output=True, text=True, timeout=120,
+                       cwd=str(tmp_path))
+    out = p.stdout + p.stderr
+    assert p.returncode == 1, f"inner run: got exit {p.returncode}, want 1\n{out}"
+    assert re.search(r"ERROR at teardown of test_unexpected_fatal", out), out
+    assert "instance problems:" in out and "bad numerical configuration" in out, out
+    assert "namespaces left behind (now removed)" in out, out
+    new = _stale_namespaces() - before
+    assert not new, f"inner run left namespaces {new}"
 
 
 # --- mk/testsetup.sh -----------------------------------------------------------

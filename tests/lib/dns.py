@@ -25,7 +25,12 @@ the catch is that dnsmasq then answers NXDOMAIN instead of NODATA for other
 types of a name that has nothing but A/AAAA records.
 
 Interface:
-  dns = DnsServer(ns, records, address="127.0.0.53", auto_ptr=True)
+  dns = DnsServer(ns, records, address="127.0.0.53", auto_ptr=True,
+                  servfail=["broken.test"], timeout=["slow.test"])
+                     # names under a servfail= domain get SERVFAIL (from a tiny
+                     # responder on 127.0.0.54 that dnsmasq forwards them to);
+                     # under a timeout= domain no answer at all, so resolvers
+                     # time out (1 s with the namespace's resolv.conf)
   dns.start()        # ns.on_close(dns.stop) is registered; start() waits until
                      # it answers and points the namespace's resolv.conf at it
   dns.query(name, "MX", tcp=False) -> Answer(rcode, rcode_name, records)
@@ -48,6 +53,8 @@ import socket
 import struct
 import time
 import shutil
+import subprocess
+import sys
 from collections import namedtuple
 
 TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15, "TXT": 16,
@@ -57,6 +64,21 @@ RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP",
 DNSMASQ = "/usr/sbin/dnsmasq"
 
 Answer = namedtuple("Answer", "rcode rcode_name records")
+
+# Answers every UDP query with SERVFAIL (dnsmasq forwards the servfail=
+# domains here and passes the SERVFAIL on).
+_SERVFAIL_SERVER = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 53))
+print("ready", flush=True)
+while True:
+    q, peer = s.recvfrom(4096)
+    if len(q) < 12:
+        continue
+    flags = 0x8000 | (q[2] & 0x79) << 8 | 0x80 | 2    # QR, opcode+RD copied, RA, SERVFAIL
+    s.sendto(q[:2] + flags.to_bytes(2, "big") + q[4:6] + bytes(6) + q[12:], peer)
+"""
 
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -277,12 +299,22 @@ def query(sock_factory, server, name, qtype="A", tcp=False, timeout=2.0, port=53
 
 
 class DnsServer:
-    def __init__(self, ns, records=(), address="127.0.0.53", auto_ptr=True, port=53):
+    def __init__(self, ns, records=(), address="127.0.0.53", auto_ptr=True, port=53,
+                 servfail=(), timeout=(), servfail_address="127.0.0.54"):
         self.ns = ns
         self.address = address
         self.port = port
         self.conf_lines = _dnsmasq_args(records, auto_ptr)
+        self.servfail_address = servfail_address
+        self.servfail = [_hostname(d) for d in servfail]
+        for d in self.servfail:
+            self.conf_lines.append(f"server=/{d}/{servfail_address}")
+        # Nothing listens on port 9 (discard) here: dnsmasq waits for ever and
+        # the resolver times out (resolv.conf: timeout:1 attempts:1).
+        for d in timeout:
+            self.conf_lines.append(f"server=/{_hostname(d)}/127.0.0.1#9")
         self.proc = None
+        self.servfail_proc = None
         self.log_path = os.path.join(ns.workdir, f"dnsmasq-{address}.log")
         self.err_path = os.path.join(ns.workdir, f"dnsmasq-{address}.err")
         self.conf_path = os.path.join(ns.workdir, f"dnsmasq-{address}.conf")
@@ -305,10 +337,12 @@ class DnsServer:
         with open(self.conf_path, "w") as f:
             f.write("# records of this test (lib/dns.py)\n")
             f.write("".join(line + "\n" for line in self.conf_lines))
+        self.ns.on_close(self.stop)
+        if self.servfail:
+            self._start_servfail()
         err = open(self.err_path, "w")
         self.proc = self.ns.popen(self.command(), stdout=err, stderr=err)
         err.close()
-        self.ns.on_close(self.stop)
         deadline = time.monotonic() + timeout
         while True:
             if self.proc.poll() is not None:
@@ -323,6 +357,15 @@ class DnsServer:
         if self.port == 53:
             self.ns.set_resolv([self.address])
         return self
+
+    def _start_servfail(self):
+        if self.servfail_address not in self.ns.addresses():
+            self.ns.add_address(self.servfail_address)
+        self.servfail_proc = self.ns.popen(
+            [sys.executable, "-c", _SERVFAIL_SERVER, self.servfail_address],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if self.servfail_proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("SERVFAIL responder did not start")
 
     def _stderr(self):
         try:
@@ -352,7 +395,8 @@ class DnsServer:
         return False
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            from . import procs
-            procs.kill_pids([self.proc.pid], reap=lambda pid: self.proc.poll())
-            self.proc.wait(timeout=5)
+        from . import procs
+        for p in (self.proc, self.servfail_proc):
+            if p is not None and p.poll() is None:
+                procs.kill_pids([p.pid], reap=lambda pid, p=p: p.poll())
+                p.wait(timeout=5)

@@ -24,6 +24,10 @@ Interface:
   inst.command("postsuper", "-d", "ALL")      (run inside the namespace)
   inst.master_pid(), inst.pids()              (master and every descendant)
   inst.maillog(), inst.log_mark(), inst.wait_for_log(regex, timeout, since=mark)
+  inst.log_lines(regex, since=mark)
+  inst.allow_log(regex), inst.problems()  # panic/fatal lines and sanitizer
+                            # reports (ASAN/UBSAN log_path is DIR/asan.PID, passed
+                            # to daemons through import_environment for Postern)
   inst.wait_for_file(path, timeout, predicate=None)
   inst.wait_for_queue_empty(timeout)
   inst.mailbox_path(user), inst.read_mailbox(user), inst.wait_for_mail(user, regex)
@@ -174,6 +178,12 @@ class Instance:
             if inet_interfaces not in ("all", "loopback-only") else "127.0.0.1"
         self.started = False
         self._written = False
+        self.log_allow = []
+        # Sanitizer builds write their reports next to the instance, not to a
+        # stderr that master sends to /dev/null.
+        self.env = dict(os.environ)
+        self.env["ASAN_OPTIONS"] = f"log_path={self.dir}/asan:detect_leaks=1:abort_on_error=0"
+        self.env["UBSAN_OPTIONS"] = f"log_path={self.dir}/ubsan:print_stacktrace=1"
         ns.on_close(self.teardown)
 
     # --- binaries and configuration ---------------------------------------
@@ -205,6 +215,9 @@ class Instance:
         os.makedirs(self.spool, exist_ok=True)
         os.chmod(self.spool, 0o1777)
         text = MAIN_CF.format(**self.vars)
+        if self.kind == "postern":
+            text += ("import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C "
+                     "POSTLOG_SERVICE POSTLOG_HOSTNAME ASAN_OPTIONS UBSAN_OPTIONS\n")
         for name, value in self.params.items():
             text += f"{name} = {value}\n"
         with open(os.path.join(self.conf, "main.cf"), "w") as f:
@@ -246,7 +259,7 @@ class Instance:
     def command(self, name, *args, check=True, input=None, timeout=30):
         """Run one of the instance's commands with -c DIR inside the namespace."""
         return self.ns.run([self.bin(name), "-c", self.conf, *args], check=check,
-                           input=input, timeout=timeout)
+                           input=input, timeout=timeout, env=self.env)
 
     def postfix(self, *args, check=True, timeout=30):
         return self.command("postfix", *args, check=check, timeout=timeout)
@@ -256,7 +269,7 @@ class Instance:
 
     def sendmail(self, args, input, check=True):
         return self.ns.run([self.bin("sendmail"), "-C", self.conf, *args], input=input,
-                           check=check)
+                           check=check, env=self.env)
 
     # --- lifecycle ----------------------------------------------------------
     def master_pid(self):
@@ -371,6 +384,35 @@ class Instance:
                 return f.read()
         except FileNotFoundError:
             return ""
+
+    def allow_log(self, regex):
+        """Declare that log lines matching regex are expected (see problems())."""
+        self.log_allow.append(re.compile(regex))
+
+    def problems(self):
+        """What must never happen unnoticed: panic/fatal log lines not allowed
+        with allow_log(), and AddressSanitizer/UBSan reports.  The instance
+        fixture fails the test at teardown when this is not empty."""
+        out = []
+        for line in self.maillog().splitlines():
+            if re.search(r"\b(panic|fatal): ", line) and \
+                    not any(rx.search(line) for rx in self.log_allow):
+                out.append(f"maillog: {line}")
+        try:
+            names = sorted(os.listdir(self.dir))
+        except OSError:
+            names = []
+        for n in names:
+            if n.startswith(("asan.", "ubsan.")):
+                with open(os.path.join(self.dir, n), errors="replace") as f:
+                    out.append(f"{n}:\n{f.read()[:4000]}")
+        return out
+
+    def log_lines(self, regex=None, since=0):
+        """Lines of the maillog (from byte offset since) matching regex."""
+        rx = re.compile(regex) if regex else None
+        return [line for line in self.maillog()[since:].splitlines()
+                if rx is None or rx.search(line)]
 
     def log_tail(self, n=30):
         return "\n".join(self.maillog().splitlines()[-n:])

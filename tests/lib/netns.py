@@ -9,7 +9,9 @@ own resolv.conf and hosts file are bind-mounted over /etc/resolv.conf and
 /etc/hosts, so name lookups go to the test's DNS server (lib/dns.py) only.
 
 Interface:
-  ns = NetNS(addresses=("127.0.0.2",), hosts={"127.0.0.1": ["localhost"]})
+  ns = NetNS(addresses=("127.0.0.2",), hosts={"127.0.0.1": ["localhost"]},
+             hostname=None)      # a name: commands also get a private UTS
+                                 # namespace in which gethostname() returns it
   with ns:                       # or ns.create() ... ns.close()
     ns.name                      # "pst-<pid>-<n>"
     ns.add_address("192.0.2.25") # /32 (/128 for IPv6) on lo unless a prefix is given
@@ -55,6 +57,7 @@ import ctypes
 import ipaddress
 import itertools
 import os
+import re
 import shlex
 import shutil
 import smtplib
@@ -93,8 +96,15 @@ def _ip(*args, check=True):
 
 
 def sweep_stale():
-    """Delete pst-PID-N namespaces whose creating process no longer exists,
-    after killing (by pid) whatever still runs in them."""
+    """Delete pst-PID-N namespaces (and their work directories) whose
+    creating process no longer exists, after killing (by pid) whatever still
+    runs in them."""
+    if not os.environ.get("PST_KEEP"):
+        tmp = tempfile.gettempdir()
+        for d in os.listdir(tmp):
+            m = re.fullmatch(r"pst-(\d+)-\d+\.\w+", d)
+            if m and not procs.alive(int(m.group(1))):
+                shutil.rmtree(os.path.join(tmp, d), ignore_errors=True)
     try:
         names = os.listdir(NETNS_DIR)
     except FileNotFoundError:
@@ -112,8 +122,20 @@ def sweep_stale():
         except OSError:
             pass
         _ip("netns", "delete", name, check=False)
+        remove_workdirs(name)
         removed.append(name)
     return removed
+
+
+def remove_workdirs(name):
+    """Remove the work directories tempfile made for namespace name (unless
+    PST_KEEP is set)."""
+    if os.environ.get("PST_KEEP"):
+        return
+    tmp = tempfile.gettempdir()
+    for d in os.listdir(tmp):
+        if d.startswith(name + "."):
+            shutil.rmtree(os.path.join(tmp, d), ignore_errors=True)
 
 
 class _NsSMTPMixin:
@@ -166,8 +188,13 @@ class NsLMTP(_NsSMTPMixin, smtplib.LMTP):
 
 
 class NetNS:
-    def __init__(self, addresses=(), hosts=None, resolv=None, workdir=None, name=None):
+    def __init__(self, addresses=(), hosts=None, resolv=None, workdir=None, name=None,
+                 hostname=None):
         self.name = name or f"{PREFIX}{os.getpid()}-{next(_counter)}"
+        if hostname is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}",
+                                                     hostname):
+            raise ValueError(f"netns: bad hostname {hostname!r}")
+        self.hostname = hostname
         self._addresses = list(addresses)
         self._hosts = hosts
         self._resolv = resolv
@@ -310,7 +337,11 @@ class NetNS:
         script = (f"mount --bind {shlex.quote(self.resolv_path)} /etc/resolv.conf && "
                   f"mount --bind {shlex.quote(self.hosts_path)} /etc/hosts && "
                   'exec "$@"')
-        return ["ip", "netns", "exec", self.name, "unshare", "--mount", "--propagation",
+        uts = []
+        if self.hostname:
+            uts = ["--uts"]
+            script = f"hostname {self.hostname} && " + script
+        return ["ip", "netns", "exec", self.name, "unshare", "--mount", *uts, "--propagation",
                 "private", "sh", "-c", script, "sh"] + [str(a) for a in argv]
 
     def run(self, argv, check=True, timeout=30, input=None, env=None, cwd=None):
