@@ -424,9 +424,24 @@ int rec_get(REC_READER *rp, VSTRING *data)
     }
 }
 
+int rec_reader_peek(REC_READER *rp)
+{
+    unsigned char ch;
+    ssize_t got;
+
+    if ((got = rec_copy(rp, rp->pos, &ch, 1)) < 0)
+        return REC_TYPE_ERROR;
+    return got == 0 ? REC_TYPE_EOF : ch;
+}
+
+int rec_reader_seekable(const REC_READER *rp)
+{
+    return rp->seekable;
+}
+
 int rec_reader_seek(REC_READER *rp, off_t offset)
 {
-    if (offset < 0 || (rp->size >= 0 && offset > rp->size)) {
+    if (offset < 0) {
         vstring_sprintf(rp->why, "seek offset %lld out of range", (long long)offset);
         return -1;
     }

@@ -34,7 +34,10 @@
  *   rec_get(rp, data)                      next record's type, its data in
  *                                          data (null-terminated, may hold
  *                                          null bytes); EOF; ERROR
+ *   rec_reader_peek(rp)                    the type byte of the next record
+ *                                          (not consumed), EOF or ERROR
  *   rec_reader_seek(rp, offset)            continue reading at offset
+ *   rec_reader_seekable(rp)                0 for a pipe (forward only)
  *   rec_reader_offset(rp)                  where the last rec_get() started
  *                                          reading (before any pointer or
  *                                          padding record it skipped)
@@ -105,7 +108,9 @@ extern REC_READER *rec_reader_fd(int fd, size_t maxlen, int flags);
 extern REC_READER *rec_reader_mem(const void *data, size_t len, size_t maxlen, int flags);
 extern void rec_reader_free(REC_READER *rp);
 extern int rec_get(REC_READER *rp, VSTRING *data);
+extern int rec_reader_peek(REC_READER *rp);
 extern int rec_reader_seek(REC_READER *rp, off_t offset);
+extern int rec_reader_seekable(const REC_READER *rp);
 extern off_t rec_reader_offset(const REC_READER *rp);
 extern off_t rec_reader_record_offset(const REC_READER *rp);
 extern off_t rec_reader_next_offset(const REC_READER *rp);

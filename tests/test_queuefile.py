@@ -1,0 +1,259 @@
+"""Queue file compatibility: Postern's postcat against Debian's Postfix.
+
+(a) Queue files written by Debian's Postfix 3.7 (committed fixtures under
+    tests/queuefile/postfix/, laid out as a queue directory, and freshly
+    generated ones when Postfix is installed and we are root) must be shown
+    byte for byte as Debian's postcat shows them, for every option set,
+    with -q lookups through hashed directories, on standard input, and on
+    damaged files (same output before the error, same exit status).
+(b) Queue files written by Postern's record writer (the qfile_write_test
+    unit test, which leaves its files in QFILE_WRITE_DIR) must be readable
+    by Debian's postcat without a warning, and shown identically by both.
+
+Golden outputs (tests/queuefile/expected/) were made with Debian's postcat;
+they keep part (a) meaningful on a machine without Postfix.  Regenerate the
+fixtures with tests/queuefile/postfix_queue.py and the golden files with
+"python3 tests/test_queuefile.py --update-expected".
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "queuefile"))
+import postfix_queue  # noqa: E402
+
+FIXTURES = os.path.join(ROOT, "tests", "queuefile", "postfix")
+EXPECTED = os.path.join(ROOT, "tests", "queuefile", "expected")
+DEBIAN_POSTCAT = "/usr/sbin/postcat"
+POSTERN_POSTCAT = os.path.join(ROOT, "build", "bin", "postcat")
+WRITE_TEST = os.path.join(ROOT, "build", "test", "lib", "global", "qfile_write_test")
+
+OPTION_SETS = [
+    [], ["-o"], ["-d"], ["-v"], ["-b"], ["-h"], ["-e"], ["-bh"], ["-eh"], ["-be"],
+    ["-o", "-d"], ["-b", "-o"], ["-h", "-d"], ["-v", "-o", "-d"], ["-e", "-v"],
+    ["-s", "97"], ["-s", "0", "-o"], ["-r"], ["-r", "-o"],
+]
+
+
+def have_debian():
+    return os.path.exists(DEBIAN_POSTCAT)
+
+
+def need_debian():
+    if not have_debian():
+        pytest.skip("Debian's postcat is not installed")
+
+
+def need_postern():
+    if not os.access(POSTERN_POSTCAT, os.X_OK):
+        pytest.skip("build/bin/postcat is not built (run make)")
+
+
+def fixture_files(top=FIXTURES):
+    out = []
+    for dirpath, _, files in os.walk(top):
+        for f in files:
+            out.append(os.path.relpath(os.path.join(dirpath, f), top))
+    return sorted(out)
+
+
+def config_dir(tmp, queue_dir, depth=1):
+    d = os.path.join(tmp, "conf-%d" % abs(hash((queue_dir, depth))))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "main.cf"), "w") as f:
+        f.write("queue_directory = %s\nhash_queue_depth = %d\n" % (queue_dir, depth))
+    return d
+
+
+def run(prog, args, cwd, conf, stdin=None):
+    env = {"PATH": "/usr/bin:/bin", "TZ": "UTC", "LANG": "C"}
+    p = subprocess.run([prog, "-c", conf] + args, cwd=cwd, env=env, input=stdin,
+                       capture_output=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def compare(args, cwd, conf, stdin=None):
+    """Run both postcats; assert same stdout and exit status."""
+    want = run(DEBIAN_POSTCAT, args, cwd, conf, stdin)
+    got = run(POSTERN_POSTCAT, args, cwd, conf, stdin)
+    if got[:2] != want[:2]:
+        gl, wl = got[1].decode("latin1").splitlines(), want[1].decode("latin1").splitlines()
+        first = next((i for i in range(min(len(gl), len(wl))) if gl[i] != wl[i]),
+                     min(len(gl), len(wl)))
+        pytest.fail("postcat %s in %s: exit got %d want %d; first difference at line %d:\n"
+                    "  got:  %r\n  want: %r\n  (stderr got %r, want %r)"
+                    % (" ".join(args), cwd, got[0], want[0], first + 1,
+                       gl[first] if first < len(gl) else None,
+                       wl[first] if first < len(wl) else None, got[2][-300:], want[2][-300:]))
+    return got
+
+
+def expected_name(rel):
+    return os.path.join(EXPECTED, rel.replace("/", "_") + ".out")
+
+
+# ---------------------------------------------------------------------------
+# (a) Postfix-written files.
+
+def test_fixtures_present():
+    files = fixture_files()
+    kinds = {f.split("/")[0] for f in files}
+    assert {"maildrop", "hold", "deferred", "long"} <= kinds, files
+
+
+@pytest.mark.parametrize("rel", fixture_files())
+def test_fixture_golden(rel, tmp_path):
+    """Default view against the committed output of Debian's postcat."""
+    need_postern()
+    conf = config_dir(str(tmp_path), FIXTURES)
+    rc, out, _ = run(POSTERN_POSTCAT, [rel], FIXTURES, conf)
+    with open(expected_name(rel), "rb") as f:
+        want = f.read()
+    assert rc == 0
+    assert out == want, "got:\n%s\nwant:\n%s" % (out.decode("latin1"), want.decode("latin1"))
+
+
+@pytest.mark.parametrize("rel", fixture_files())
+def test_fixture_vs_debian(rel, tmp_path):
+    need_debian()
+    need_postern()
+    conf = config_dir(str(tmp_path), FIXTURES)
+    for args in OPTION_SETS:
+        compare(args + [rel], FIXTURES, conf)
+
+
+def test_several_files_and_stdin(tmp_path):
+    need_debian()
+    need_postern()
+    conf = config_dir(str(tmp_path), FIXTURES)
+    files = fixture_files()
+    compare(files, FIXTURES, conf)
+    compare(["-o"] + files[:3], FIXTURES, conf)
+    with open(os.path.join(FIXTURES, files[0]), "rb") as f:
+        data = f.read()
+    compare([], FIXTURES, conf, stdin=data)
+    compare(["-bh"], FIXTURES, conf, stdin=data)
+
+
+def test_queue_lookup(tmp_path):
+    """-q finds files in maildrop/, hold/ and hashed deferred/ (depth 1 and 2)."""
+    need_debian()
+    need_postern()
+    for top, depth in ((FIXTURES, 1), (os.path.join(FIXTURES, "long"), 2)):
+        conf = config_dir(str(tmp_path), top, depth)
+        ids = [os.path.basename(f) for f in fixture_files(top) if not f.startswith("long/")]
+        assert ids
+        for qid in ids:
+            rc, out, _ = compare(["-q", qid], "/", conf)
+            assert rc == 0 and out.startswith(b"*** ENVELOPE RECORDS "), out[:80]
+        compare(["-q"] + ids, "/", conf)
+        compare(["-bh", "-q", ids[-1]], "/", conf)
+    conf = config_dir(str(tmp_path), FIXTURES, 1)
+    for bad in ["../hold/x", "NOSUCHID", "A B", "hold/" + ids[0]]:
+        rc, out, _ = compare(["-q", bad], "/", conf)
+        assert rc == 1 and out == b""
+
+
+def damaged_variants(data):
+    """(name, bytes) pairs: cuts at many offsets and hostile headers."""
+    out = [("empty", b""), ("type only", data[:1]), ("type 0 first", b"\0\0" + data),
+           ("not a queue file", b"N\x05hello" + data),
+           ("garbage", b"\xff\xfe\xfd\xfc" * 50)]
+    for cut in sorted({1, 2, 50, 96, 97, 98, 99, 120, 200, len(data) // 2,
+                       len(data) - 3, len(data) - 2, len(data) - 1}):
+        if 0 < cut < len(data):
+            out.append(("cut at %d" % cut, data[:cut]))
+    hostile = [b"N\xff\xff\xff\xff\xff\xff\xff\xff\x7f", b"N\x80\x80\x80\x80\x08abc",
+               b"N\x80\x80\x80\x01abc", b"N\x85\x80\x80\x80\x00abcde", b"p\x0fabcdefghijklmno",
+               b"p\x0f" + b"%15d" % 10 ** 9, b"A\x03abc", b"A\x04=abc", b"T\x03abc",
+               b"M\x00", b"X\x00", b"E\x00"]
+    mid = data.find(b"M\x00")
+    for i, h in enumerate(hostile):
+        out.append(("hostile %d" % i, data[:mid] + h + data[mid:]))
+    return out
+
+
+def test_damaged_files(tmp_path):
+    need_debian()
+    need_postern()
+    conf = config_dir(str(tmp_path), FIXTURES)
+    for rel in ("hold/" + os.listdir(os.path.join(FIXTURES, "hold"))[0],
+                "maildrop/" + os.listdir(os.path.join(FIXTURES, "maildrop"))[0]):
+        with open(os.path.join(FIXTURES, rel), "rb") as f:
+            data = f.read()
+        for name, variant in damaged_variants(data):
+            path = os.path.join(str(tmp_path), "damaged")
+            with open(path, "wb") as f:
+                f.write(variant)
+            for args in ([], ["-o", "-d"], ["-b"]):
+                try:
+                    compare(args + ["damaged"], str(tmp_path), conf)
+                except pytest.fail.Exception as e:
+                    raise AssertionError("%s of %s: %s" % (name, rel, e))
+
+
+def test_live_postfix(tmp_path):
+    """Regenerate queue files with a live Postfix and compare on all of them."""
+    need_debian()
+    need_postern()
+    why = postfix_queue.available()
+    if why:
+        pytest.skip(why)
+    out = str(tmp_path / "live")
+    copied = postfix_queue.generate(out)
+    kinds = {k for _, k in copied}
+    assert kinds == {"maildrop", "hold", "deferred"}, copied
+    conf = config_dir(str(tmp_path), out)
+    for rel, _ in copied:
+        for args in OPTION_SETS:
+            compare(args + [rel], out, conf)
+        compare(["-q", os.path.basename(rel)], "/", conf)
+
+
+# ---------------------------------------------------------------------------
+# (b) Postern-written files.
+
+def test_postern_writer_vs_debian(tmp_path):
+    need_debian()
+    need_postern()
+    if not os.access(WRITE_TEST, os.X_OK):
+        pytest.skip("qfile_write_test is not built (make tests)")
+    out = str(tmp_path / "queue")
+    os.makedirs(out)
+    p = subprocess.run([WRITE_TEST], env=dict(os.environ, QFILE_WRITE_DIR=out),
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+    files = fixture_files(out)
+    assert len(files) >= 7, files
+    conf = config_dir(str(tmp_path), out)
+    for rel in files:
+        # Debian's postcat must take the file without a single warning.
+        rc, stdout, stderr = run(DEBIAN_POSTCAT, [rel], out, conf)
+        assert rc == 0 and stderr == b"", (rel, stderr)
+        assert stdout.rstrip().endswith(b"*** MESSAGE FILE END " + rel.encode() + b" ***")
+        for args in OPTION_SETS:
+            compare(args + [rel], out, conf)
+        compare(["-q", os.path.basename(rel)], "/", conf)
+
+
+def update_expected():
+    os.makedirs(EXPECTED, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        conf = config_dir(tmp, FIXTURES)
+        for rel in fixture_files():
+            rc, out, err = run(DEBIAN_POSTCAT, [rel], FIXTURES, conf)
+            assert rc == 0, err
+            with open(expected_name(rel), "wb") as f:
+                f.write(out)
+            print("wrote", expected_name(rel))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--update-expected"]:
+        update_expected()
+    else:
+        sys.exit(pytest.main([__file__] + sys.argv[1:]))
