@@ -346,6 +346,35 @@ static void test_init_binds(void)
     PTEST_INT_EQ(var_smtpd_timeout, 300);
 }
 
+static void test_myorigin_file(void)
+{
+    char path[] = "/tmp/mail_conf_test.XXXXXX";
+    int fd = mkstemp(path);
+    VSTRING *conf = vstring_alloc(100);
+
+    if (fd < 0 || write(fd, "  mail.example.net \nsecond line\n", 32) != 32) {
+        PTEST_FAIL("mkstemp/write: %m");
+        return;
+    }
+    close(fd);
+    vstring_sprintf(conf, "myorigin = %s\n", path);
+    load(vstring_str(conf));
+    mail_params_init();
+    unlink(path);
+    PTEST_STR_EQ(var_myorigin, "mail.example.net");
+    /* The unexpanded and expanded values stay the path, as Debian's postconf shows. */
+    PTEST_STR_EQ(mail_conf_eval("myorigin"), path);
+    vstring_free(conf);
+}
+
+static void test_myorigin_missing_file(void)
+{
+    load("myorigin = /nonexistent/mailname\n");
+    PTEST_EXPECT_EXIT(1);
+    msg_output_clear();
+    mail_params_init();
+}
+
 static void test_init_fatal(void)
 {
     load("smtpd_recipient_limit = abc\n");
@@ -414,6 +443,8 @@ static const PTEST_CASE cases[] = {
     {"registry", test_registry},
     {"init_binds", test_init_binds},
     {"init_fatal", test_init_fatal},
+    {"myorigin_file", test_myorigin_file},
+    {"myorigin_missing_file", test_myorigin_missing_file},
     {"eval_loop_fatal", test_eval_loop_fatal},
     {"missing_main_cf", test_missing_main_cf},
 };

@@ -309,6 +309,32 @@ static void mail_param_bind(const MAIL_PARAM *p)
     }
 }
 
+/*
+ * mail_params_myorigin_file - Debian: "myorigin = /etc/mailname" means the
+ * first line of that file.
+ */
+static void mail_params_myorigin_file(void)
+{
+    char buf[1024];
+    FILE *fp;
+    char *cp;
+
+    if (var_myorigin == 0 || var_myorigin[0] != '/')
+        return;
+    if ((fp = fopen(var_myorigin, "re")) == 0)
+        msg_fatal("%s: cannot open file: %m", var_myorigin);
+    if (fgets(buf, sizeof(buf), fp) == 0)
+        buf[0] = 0;
+    fclose(fp);
+    buf[strcspn(buf, "\r\n")] = 0;
+    cp = buf + strspn(buf, " \t");
+    trimblanks(cp);
+    if (*cp == 0)
+        msg_fatal("%s: empty file: the first line must be the mail domain", var_myorigin);
+    myfree(var_myorigin);
+    var_myorigin = mystrdup(cp);
+}
+
 /* mail_params_init - bind every variable */
 void mail_params_init(void)
 {
@@ -316,6 +342,7 @@ void mail_params_init(void)
         mail_conf_read();
     for (size_t i = 0; i < mail_param_count; i++)
         mail_param_bind(&mail_param_table[i]);
+    mail_params_myorigin_file();
     if (strcasecmp(var_mynetworks_style, "host") != 0
         && strcasecmp(var_mynetworks_style, "subnet") != 0
         && strcasecmp(var_mynetworks_style, "class") != 0)

@@ -52,6 +52,9 @@
  *   mail_params_init_list(names)              bind only the named ones
  *                                             (commands that start fast)
  *
+ * Debian's convention is kept: "myorigin = /etc/mailname" (a value that
+ * starts with "/") binds var_myorigin to the first line of that file.
+ *
  * What can go wrong: a value of the wrong type or out of bounds ends the
  * process with msg_fatal (Postfix's wording, e.g. "bad numerical
  * configuration: smtpd_recipient_limit = abc").
