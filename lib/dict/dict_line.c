@@ -1,10 +1,10 @@
 /*
  * dict_line - logical-line reader for postmap source files; see dict_line.h.
  *
- * Physical lines are read with getline() and the one after a logical line
- * is kept as look-ahead, because only the next line can tell whether the
- * current logical line continues.  Memory is bounded: a physical or logical
- * line beyond DICT_LINE_LIMIT is truncated and flagged.
+ * Physical lines are read byte by byte (stdio buffers the file) and the one
+ * after a logical line is kept as look-ahead, because only the next line can
+ * tell whether the current logical line continues.  Memory is bounded: a
+ * physical or logical line beyond DICT_LINE_LIMIT is truncated and flagged.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -20,9 +20,8 @@
 struct DICT_LINE {
     FILE *fp;
     char *name;
-    char *phys; /* getline() buffer */
-    size_t phys_size;
-    ssize_t phys_len; /* look-ahead length, -1 = none */
+    VSTRING *phys;    /* current physical line */
+    int phys_toolong; /* it was cut at DICT_LINE_LIMIT */
     int have_lookahead;
     int phys_lineno;  /* number of the look-ahead line */
     int start_lineno; /* first line of the last logical line */
@@ -35,12 +34,13 @@ DICT_LINE *dict_line_open(FILE *fp, const char *name)
 
     lp->fp = fp;
     lp->name = mystrdup(name);
+    lp->phys = vstring_alloc(100);
     return lp;
 }
 
 void dict_line_close(DICT_LINE *lp)
 {
-    free(lp->phys); /* allocated by getline() */
+    vstring_free(lp->phys);
     myfree(lp->name);
     myfree(lp);
 }
@@ -50,23 +50,33 @@ int dict_line_number(const DICT_LINE *lp)
     return lp->start_lineno;
 }
 
-/* Read the next physical line that is neither blank nor a comment. */
+/*
+ * Read the next physical line that is neither blank nor a comment.  Bytes
+ * past DICT_LINE_LIMIT are read and dropped, so memory stays bounded.
+ */
 static int dict_line_next(DICT_LINE *lp)
 {
     const char *cp;
+    int ch;
 
     for (;;) {
+        vstring_reset(lp->phys);
+        lp->phys_toolong = 0;
         errno = 0;
-        lp->phys_len = getline(&lp->phys, &lp->phys_size, lp->fp);
-        if (lp->phys_len < 0) {
-            if (ferror(lp->fp))
-                lp->read_error = errno ? errno : EIO;
+        while ((ch = getc_unlocked(lp->fp)) != EOF && ch != '\n') {
+            if (VSTRING_LEN(lp->phys) < DICT_LINE_LIMIT)
+                vstring_addch(lp->phys, ch);
+            else
+                lp->phys_toolong = 1;
+        }
+        if (ch == EOF && ferror(lp->fp)) {
+            lp->read_error = errno ? errno : EIO;
             return 0;
         }
+        if (ch == EOF && VSTRING_LEN(lp->phys) == 0 && !lp->phys_toolong)
+            return 0;
         lp->phys_lineno++;
-        if (lp->phys_len > 0 && lp->phys[lp->phys_len - 1] == '\n')
-            lp->phys[--lp->phys_len] = 0;
-        cp = skipblanks(lp->phys);
+        cp = skipblanks(vstring_str(lp->phys));
         if (*cp == 0 || *cp == '#')
             continue;
         return 1;
@@ -75,7 +85,7 @@ static int dict_line_next(DICT_LINE *lp)
 
 static int dict_line_is_cont(const DICT_LINE *lp)
 {
-    return isspace((unsigned char)lp->phys[0]);
+    return isspace((unsigned char)vstring_str(lp->phys)[0]);
 }
 
 int dict_line_read(DICT_LINE *lp, VSTRING *buf)
@@ -94,14 +104,15 @@ int dict_line_read(DICT_LINE *lp, VSTRING *buf)
         lp->have_lookahead = 0;
         if (!dict_line_is_cont(lp))
             break;
-        msg_warn("%s: logical line must not start with whitespace: \"%.100s\"", lp->name, lp->phys);
+        msg_warn("%s: logical line must not start with whitespace: \"%.100s\"", lp->name,
+                 vstring_str(lp->phys));
     }
     lp->start_lineno = lp->phys_lineno;
     for (;;) {
-        if (VSTRING_LEN(buf) + (size_t)lp->phys_len > DICT_LINE_LIMIT)
+        if (lp->phys_toolong || VSTRING_LEN(buf) + VSTRING_LEN(lp->phys) > DICT_LINE_LIMIT)
             toolong = 1;
         else
-            vstring_memcat(buf, lp->phys, (size_t)lp->phys_len);
+            vstring_memcat(buf, vstring_str(lp->phys), VSTRING_LEN(lp->phys));
         if (!dict_line_next(lp))
             break;
         if (!dict_line_is_cont(lp)) {

@@ -107,7 +107,33 @@ static void test_too_long(void)
     vstring_free(buf);
 }
 
+/* One physical line over the limit: flagged, memory bounded, next line fine. */
+static void test_physical_too_long(void)
+{
+    size_t n = DICT_LINE_LIMIT + 1000;
+    char *text = malloc(n + 20);
+    FILE *fp;
+    DICT_LINE *lp;
+    VSTRING *buf = vstring_alloc(10);
+
+    memcpy(text, "k ", 2);
+    memset(text + 2, 'x', n - 2);
+    strcpy(text + n, "\nz y\n");
+    fp = fmemopen(text, strlen(text), "r");
+    lp = dict_line_open(fp, "phys");
+    PTEST_INT_EQ(dict_line_read(lp, buf), DICT_LINE_TOOLONG);
+    PTEST_CHECK(VSTRING_LEN(buf) <= DICT_LINE_LIMIT);
+    PTEST_INT_EQ(dict_line_read(lp, buf), DICT_LINE_OK);
+    PTEST_STR_EQ(vstring_str(buf), "z y");
+    PTEST_INT_EQ(dict_line_number(lp), 2);
+    dict_line_close(lp);
+    fclose(fp);
+    free(text);
+    vstring_free(buf);
+}
+
 static const PTEST_CASE cases[] = {
+    {"over-long physical line", test_physical_too_long},
     {"logical lines", test_lines},
     {"over-long logical line", test_too_long},
 };
