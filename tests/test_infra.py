@@ -10,6 +10,7 @@ import shutil
 import smtplib
 import socket
 import ssl
+import struct
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ import time
 import pytest
 
 from lib import procs
-from lib.dns import DnsServer, reverse_name, load_zone
+from lib.dns import DnsServer, load_zone, parse_reply, reverse_name
 from lib.netns import NetNS, NETNS_DIR
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -272,6 +273,46 @@ def test_dns_resolution_inside_namespace_and_outside_names_fail_fast(mailnet):
     assert "forwarded" not in log, f"dnsmasq forwarded a query:\n{log}"
 
 
+def _reply(ancount, answer, question=b"\x01x\x04test\x00\x00\x01\x00\x01"):
+    return b"\x12\x34\x81\x80\x00\x01" + struct.pack(">H", ancount) + b"\x00\x00\x00\x00" + \
+        question + answer
+
+
+PARSE_CASES = [
+    # (name, reply bytes, want records or None for ValueError)
+    ("A record", _reply(1, b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x00\x00\x04\x7f\x00\x00\x01"),
+     [("x.test", "A", "127.0.0.1")]),
+    ("no answers", _reply(0, b""), []),
+    ("empty", b"", None),
+    ("short header", b"\x12\x34\x81", None),
+    ("answer count past end", _reply(2, b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x00\x00\x04"
+                                        b"\x7f\x00\x00\x01"), None),
+    ("rdlength past end", _reply(1, b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x00\x00\x10\x7f"), None),
+    ("A of 3 bytes", _reply(1, b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x00\x00\x03\x7f\x00\x00"),
+     None),
+    # The answer's owner name starts at offset 24 and points at itself.
+    ("pointer loop", _reply(1, b"\xc0\x18\x00\x01\x00\x01\x00\x00\x00\x00\x00\x04"
+                                b"\x7f\x00\x00\x01"), None),
+    ("pointer past end", _reply(1, b"\xc0\xff\x00\x01\x00\x01\x00\x00\x00\x00\x00\x04"
+                                    b"\x7f\x00\x00\x01"), None),
+    ("label past end", _reply(0, b"", question=b"\x3fabc"), None),
+    ("truncated pointer", _reply(0, b"", question=b"\xc0"), None),
+    ("MX with cut name", _reply(1, b"\xc0\x0c\x00\x0f\x00\x01\x00\x00\x00\x00\x00\x04\x00\x0a"
+                                    b"\x05ab"), None),
+]
+
+
+@pytest.mark.parametrize("name,data,want", PARSE_CASES, ids=[c[0] for c in PARSE_CASES])
+def test_dns_reply_parser(name, data, want):
+    if want is None:
+        with pytest.raises(ValueError):
+            got = parse_reply(data)
+            pytest.fail(f"{name}: got {got}, want ValueError")
+    else:
+        got = parse_reply(data).records
+        assert got == want, f"{name}: got {got}, want {want}"
+
+
 def test_dns_servfail_and_timeout_domains(netns, dns):
     server = dns([("ok.test", "A", "127.0.0.1")], servfail=["broken.test"], timeout=["slow.test"])
     for name, qtype in (("broken.test", "MX"), ("a.b.broken.test", "A")):
@@ -395,6 +436,27 @@ def test_postfix_reference_end_to_end(mailnet, instance):
 
 def server_pid(ns):
     return ns.dns.proc.pid
+
+
+def test_postfix_maildir_and_utf8_log_offsets(mailnet, instance):
+    inst = instance("postfix", maildir=True, params={"smtputf8_enable": "yes"})
+    inst.start()
+    with inst.smtp() as s:
+        s.sendmail("señor@example.test", ["paco@example.test"],
+                   "Subject: first\r\n\r\nuno\r\n".encode(), mail_options=["SMTPUTF8"])
+    inst.wait_for_mail("paco", rb"uno")
+    mark = inst.log_mark()              # a byte offset past a non-ASCII log line
+    assert "señor@example.test" in inst.maillog(), inst.maillog()
+    with inst.smtp() as s:
+        s.sendmail("enrique@example.test", ["paco@example.test"],
+                   "Subject: second\r\n\r\ndos\r\n")
+    inst.wait_for_mail("paco", rb"dos")
+    msgs = inst.maildir_messages("paco")
+    assert len(msgs) == 2 and all("/new/" in p for p, _ in msgs), [p for p, _ in msgs]
+    got = inst.wait_for_log(r"from=<(.*?)>, size=", since=mark).group(1)
+    assert got == "enrique@example.test", f"first from= after the mark: got {got}"
+    assert all("señor" not in line for line in inst.log_lines(since=mark))
+    assert all(p.startswith(inst.spool + "/paco/") for p, _ in msgs)
 
 
 def test_postfix_mx_lookup_through_private_dns(mailnet, instance):

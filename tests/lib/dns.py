@@ -250,6 +250,14 @@ def _decode_rdata(msg, rtype, off, rdlen):
 
 
 def parse_reply(msg, qid=None):
+    """Decode a reply; ValueError (never another exception) if malformed."""
+    try:
+        return _parse_reply(msg, qid)
+    except (struct.error, IndexError, ipaddress.AddressValueError) as e:
+        raise ValueError(f"dns: malformed reply: {e}") from None
+
+
+def _parse_reply(msg, qid):
     if len(msg) < 12:
         raise ValueError("dns: short reply")
     rid, flags, qd, an, _ns, _ar = struct.unpack(">HHHHHH", msg[:12])
@@ -264,7 +272,10 @@ def parse_reply(msg, qid=None):
         name, off = _decode_name(msg, off)
         rtype, _cls, _ttl, rdlen = struct.unpack(">HHIH", msg[off:off + 10])
         off += 10
-        recs.append((name, TYPE_NAMES.get(rtype, str(rtype)), _decode_rdata(msg, rtype, off, rdlen)))
+        if off + rdlen > len(msg):
+            raise ValueError("dns: record data runs past the message")
+        recs.append((name, TYPE_NAMES.get(rtype, str(rtype)),
+                     _decode_rdata(msg, rtype, off, rdlen)))
         off += rdlen
     rcode = flags & 0xF
     return Answer(rcode, RCODES.get(rcode, str(rcode)), recs)

@@ -4,7 +4,9 @@ An Instance owns one directory holding everything it writes:
   DIR/conf/main.cf, master.cf   written from the templates below
   DIR/queue                     queue_directory (created by "postfix start")
   DIR/data                      data_directory
-  DIR/mail                      mail_spool_directory (mbox files, mode 1777)
+  DIR/mail                      mail_spool_directory (mbox files, mode 1777;
+                                with maildir=True a Maildir per user, so
+                                deliveries never touch /home or /var/mail)
   DIR/maillog                   maillog_file (through the postlog service)
 and runs inside a test's network namespace (lib/netns.py), so the SMTP
 listener on 127.0.0.1:PORT and every DNS lookup stay in that namespace.
@@ -31,6 +33,7 @@ Interface:
   inst.wait_for_file(path, timeout, predicate=None)
   inst.wait_for_queue_empty(timeout)
   inst.mailbox_path(user), inst.read_mailbox(user), inst.wait_for_mail(user, regex)
+  inst.maildir_messages(user)    # with Instance(..., maildir=True)
   inst.smtp(**kw)           -> smtplib client connected to the listener
   inst.teardown()           # stop, then kill by pid every process still
                             # running from this instance; registered with
@@ -49,8 +52,6 @@ mk/testsetup.sh.
 import os
 import re
 import shutil
-import socket
-import subprocess
 import tempfile
 import time
 
@@ -76,7 +77,7 @@ inet_interfaces = {inet_interfaces}
 inet_protocols = {inet_protocols}
 mynetworks = {mynetworks}
 relayhost =
-mail_spool_directory = {spool}
+mail_spool_directory = {spool}{maildir_slash}
 home_mailbox =
 mailbox_command =
 alias_maps =
@@ -146,7 +147,7 @@ class Instance:
     def __init__(self, ns, kind="postfix", port=25, params=None, master_extra=(),
                  master_cf=None, myhostname="mail.example.test", mydomain="example.test",
                  inet_interfaces="127.0.0.1", inet_protocols="ipv4",
-                 mynetworks="127.0.0.0/8", workdir=None, smtp=True):
+                 mynetworks="127.0.0.0/8", workdir=None, smtp=True, maildir=False):
         if kind not in KINDS:
             raise ValueError(f"instance kind {kind!r}: want one of {sorted(KINDS)}")
         self.ns = ns
@@ -170,7 +171,9 @@ class Instance:
                          daemon_directory=self.daemon_directory, extra_dirs=k["extra_dirs"],
                          myhostname=myhostname, mydomain=mydomain,
                          inet_interfaces=inet_interfaces, inet_protocols=inet_protocols,
-                         mynetworks=mynetworks, smtp_service=f"{port:<10}" if smtp else "#smtp")
+                         mynetworks=mynetworks, maildir_slash="/" if maildir else "",
+                         smtp_service=f"{port:<10}" if smtp else "#smtp")
+        self.maildir = maildir
         self.params = dict(params or {})
         self.master_extra = list(master_extra)
         self.master_cf_text = master_cf
@@ -378,10 +381,12 @@ class Instance:
                                "; ".join(procs.describe(p) for p in left))
 
     # --- logs, files, queue ------------------------------------------------
-    def maillog(self):
+    def maillog(self, since=0):
+        """The maillog as text, from byte offset since (see log_mark())."""
         try:
-            with open(self.maillog_path, errors="replace") as f:
-                return f.read()
+            with open(self.maillog_path, "rb") as f:
+                f.seek(since)
+                return f.read().decode("utf-8", "replace")
         except FileNotFoundError:
             return ""
 
@@ -411,7 +416,7 @@ class Instance:
     def log_lines(self, regex=None, since=0):
         """Lines of the maillog (from byte offset since) matching regex."""
         rx = re.compile(regex) if regex else None
-        return [line for line in self.maillog()[since:].splitlines()
+        return [line for line in self.maillog(since).splitlines()
                 if rx is None or rx.search(line)]
 
     def log_tail(self, n=30):
@@ -429,7 +434,7 @@ class Instance:
         rx = re.compile(regex, re.M)
         deadline = time.monotonic() + timeout
         while True:
-            text = self.maillog()[since:]
+            text = self.maillog(since)
             m = rx.search(text)
             if m:
                 return m
@@ -469,9 +474,28 @@ class Instance:
             time.sleep(0.1)
 
     def mailbox_path(self, user):
+        """The user's mbox file, or Maildir directory with maildir=True."""
         return os.path.join(self.spool, user)
 
+    def maildir_messages(self, user):
+        """[(path, bytes)] of the messages in the user's Maildir (new/ and
+        cur/), oldest first by file name."""
+        out = []
+        for sub in ("new", "cur"):
+            d = os.path.join(self.mailbox_path(user), sub)
+            try:
+                names = os.listdir(d)
+            except FileNotFoundError:
+                continue
+            for n in names:
+                with open(os.path.join(d, n), "rb") as f:
+                    out.append((os.path.join(d, n), f.read()))
+        return sorted(out, key=lambda t: os.path.basename(t[0]))
+
     def read_mailbox(self, user):
+        """The user's mbox, or with maildir=True all Maildir messages joined."""
+        if self.maildir:
+            return b"".join(data for _, data in self.maildir_messages(user))
         try:
             with open(self.mailbox_path(user), "rb") as f:
                 return f.read()
@@ -479,9 +503,21 @@ class Instance:
             return b""
 
     def wait_for_mail(self, user, regex=rb"\n\n", timeout=10):
+        """Wait until the user's mailbox (mbox or Maildir) matches regex;
+        return the mailbox content (bytes)."""
         rx = re.compile(regex if isinstance(regex, bytes) else regex.encode(), re.M)
-        return self.wait_for_file(self.mailbox_path(user), timeout,
-                                  predicate=lambda d: rx.search(d) is not None)
+        if not self.maildir:
+            return self.wait_for_file(self.mailbox_path(user), timeout,
+                                      predicate=lambda d: rx.search(d) is not None)
+        deadline = time.monotonic() + timeout
+        while True:
+            data = self.read_mailbox(user)
+            if rx.search(data):
+                return data
+            if time.monotonic() > deadline:
+                raise AssertionError(f"Maildir of {user}: no match for {regex!r} after "
+                                     f"{timeout}s; maillog tail:\n{self.log_tail()}")
+            time.sleep(0.05)
 
     # --- clients --------------------------------------------------------------
     def smtp(self, **kw):
