@@ -20,11 +20,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mail_params.h"
 #include "queue_id.h"
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
 #endif
+
+MAIL_QUEUE_CONF *mail_queue_conf_params(MAIL_QUEUE_CONF *conf)
+{
+    conf->queue_dir = var_queue_directory;
+    conf->hash_depth = var_hash_queue_depth;
+    conf->hash_names = var_hash_queue_names;
+    conf->long_ids = var_enable_long_queue_ids;
+    return conf;
+}
 
 int mail_queue_hashed(const MAIL_QUEUE_CONF *conf, const char *queue)
 {

@@ -9,10 +9,11 @@
  * relative to conf->queue_dir, or to the current directory when it is null
  * or empty (daemons chdir to the queue directory at start-up).
  *
- * The configuration comes in a MAIL_QUEUE_CONF filled by the caller (from
+ * The configuration comes in a MAIL_QUEUE_CONF filled by the caller, so
+ * this module is testable alone; mail_queue_conf_params(conf) fills one from
  * var_queue_directory, var_hash_queue_depth, var_hash_queue_names and
- * var_enable_long_queue_ids in a daemon), so this module reads no
- * configuration itself and is testable alone.
+ * var_enable_long_queue_ids (call mail_params_init() first).  A daemon that
+ * has done chdir(var_queue_directory) may set queue_dir to null.
  *
  *   mail_queue_hashed(conf, queue)         1 if queue is in hash_names
  *   mail_queue_dir(buf, conf, queue, id)   the directory that holds id
@@ -68,6 +69,7 @@ typedef struct MAIL_QUEUE_CONF {
     int long_ids;           /* enable_long_queue_ids */
 } MAIL_QUEUE_CONF;
 
+extern MAIL_QUEUE_CONF *mail_queue_conf_params(MAIL_QUEUE_CONF *conf);
 extern int mail_queue_hashed(const MAIL_QUEUE_CONF *conf, const char *queue);
 extern VSTRING *mail_queue_dir(VSTRING *buf, const MAIL_QUEUE_CONF *conf, const char *queue,
                                const char *id);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mail_params.h"
 #include "mail_queue.h"
 #include "ptest.h"
 #include "queue_id.h"
@@ -168,10 +169,28 @@ static void test_enter_no_dir(void)
     vstring_free(id);
 }
 
+/* The configuration can come straight from the parameter variables. */
+static void test_conf_params(void)
+{
+    MAIL_QUEUE_CONF conf;
+    VSTRING *buf = vstring_alloc(10);
+
+    var_queue_directory = "/var/spool/postfix";
+    var_hash_queue_depth = 2;
+    var_hash_queue_names = "hold";
+    var_enable_long_queue_ids = 1;
+    mail_queue_conf_params(&conf);
+    PTEST_STR_EQ(vstring_str(mail_queue_path(buf, &conf, "hold", "A084DA7237E")),
+                 "/var/spool/postfix/hold/A/0/A084DA7237E");
+    PTEST_STR_EQ(vstring_str(mail_queue_path(buf, &conf, "deferred", "A084DA7237E")),
+                 "/var/spool/postfix/deferred/A084DA7237E");
+    PTEST_INT_EQ(conf.long_ids, 1);
+    vstring_free(buf);
+}
+
 static const PTEST_CASE cases[] = {
-    {"enter_short", test_enter_short},
-    {"enter_long", test_enter_long},
-    {"enter_many", test_enter_many},
+    {"conf_params", test_conf_params},   {"enter_short", test_enter_short},
+    {"enter_long", test_enter_long},     {"enter_many", test_enter_many},
     {"enter_no_dir", test_enter_no_dir},
 };
 
