@@ -99,17 +99,11 @@ def sweep_stale():
     """Delete pst-PID-N namespaces (and their work directories) whose
     creating process no longer exists, after killing (by pid) whatever still
     runs in them."""
-    if not os.environ.get("PST_KEEP"):
-        tmp = tempfile.gettempdir()
-        for d in os.listdir(tmp):
-            m = re.fullmatch(r"pst-(\d+)-\d+\.\w+", d)
-            if m and not procs.alive(int(m.group(1))):
-                shutil.rmtree(os.path.join(tmp, d), ignore_errors=True)
+    removed = []
     try:
         names = os.listdir(NETNS_DIR)
     except FileNotFoundError:
-        return []
-    removed = []
+        names = []
     for name in names:
         parts = name.split("-")
         if not name.startswith(PREFIX) or len(parts) != 3 or not parts[1].isdigit():
@@ -122,8 +116,14 @@ def sweep_stale():
         except OSError:
             pass
         _ip("netns", "delete", name, check=False)
-        remove_workdirs(name)
         removed.append(name)
+    # Work directories of dead runs, once nothing can write into them.
+    if not os.environ.get("PST_KEEP"):
+        tmp = tempfile.gettempdir()
+        for d in os.listdir(tmp):
+            m = re.fullmatch(r"pst-(\d+)-\d+\.\w+", d)
+            if m and not procs.alive(int(m.group(1))):
+                shutil.rmtree(os.path.join(tmp, d), ignore_errors=True)
     return removed
 
 
