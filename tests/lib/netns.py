@@ -32,9 +32,13 @@ Interface:
                                  -> smtplib.SMTP connected from inside; tls_hostname
                                     is the name starttls() verifies (default: host)
     ns.smtp_ssl(host, port=465, **kw), ns.lmtp(host, port, **kw) likewise
+    ns.call_inside(fn)           -> fn() run on a thread inside the namespace
+    ns.on_close(fn)              # run fn() first at close() (instances, DNS)
     ns.pids()                    -> live pids inside the namespace
-    ns.close()                   -> kill tracked processes, then every process
-                                    still in the namespace (by pid), delete it
+    ns.close()                   -> on_close functions, tracked processes, then
+                                    every process still in the namespace (by
+                                    pid); delete it; raise if anything survived
+  sweep_stale(), remove_workdirs(name)   # leftovers of dead runs
 
 How it works: commands run as
   ip netns exec NAME unshare --mount --propagation private \
