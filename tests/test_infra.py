@@ -507,6 +507,29 @@ def test_postfix_starttls_with_test_ca(mailnet, instance, test_ca):
                       r"TLS connection established from localhost\[127\.0\.0\.1\]")
 
 
+def test_postfix_smtps_and_ipv6(mailnet, instance, test_ca):
+    leaf = test_ca.issue("mail.example.test", sans=["mail.example.test", "::1"])
+    inst = instance("postfix", inet_interfaces="127.0.0.1, [::1]", inet_protocols="all",
+                    mynetworks="127.0.0.0/8 [::1]/128",
+                    params={"smtpd_tls_cert_file": leaf.cert, "smtpd_tls_key_file": leaf.key},
+                    master_extra=["465 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes"])
+    inst.start()
+    inst.wait_for_port(465)
+    ctx = ssl.create_default_context(cafile=test_ca.cert)
+    with mailnet.smtp_ssl("127.0.0.1", 465, context=ctx, tls_hostname="mail.example.test") as s:
+        assert s.ehlo()[0] == 250
+        assert s.sock.version() in ("TLSv1.2", "TLSv1.3"), s.sock.version()
+        s.sendmail("enrique@example.test", ["paco@example.test"], "Subject: a\r\n\r\nwrapped\r\n")
+    with mailnet.smtp("::1", 25) as s:
+        s.sendmail("enrique@example.test", ["paco@example.test"], "Subject: b\r\n\r\nover v6\r\n")
+    box = inst.wait_for_mail("paco", rb"over v6")
+    assert re.search(rb"^Received: from client\.test \(localhost \[IPv6:::1\]\)", box, re.M), \
+        box.decode()
+    assert re.search(rb"^Received: from client\.test \(localhost \[127\.0\.0\.1\]\)", box,
+                     re.M), box.decode()
+    assert b"wrapped" in box
+
+
 def test_instance_reports_fatal_log_lines(mailnet, instance):
     inst = instance("postfix")
     inst.start()
