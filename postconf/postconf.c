@@ -5,6 +5,7 @@
  *        postconf -e name=value ...  |  -X name ...  |  -# name ...
  *        postconf -M[f] [service[/type] ...]  |  -F [service[/type[/field]]]
  *        postconf -P [service[/type[/name]]]
+ *        postconf -Me|-MX|-M# ..., -Fe ..., -Pe|-PX ...   (edit master.cf)
  *        postconf -m | -l | -a | -A
  *
  * With no option, every parameter is printed as "name = value", sorted by
@@ -161,8 +162,13 @@ int main(int argc, char **argv)
     case PCF_MASTER_ENTRY:
     case PCF_MASTER_FIELD:
     case PCF_MASTER_PARAM:
-        if (edit)
-            msg_fatal("editing master.cf (-Me, -Fe, -Pe, -MX, -M#) is not implemented");
+        if (edit) {
+            pcf_edit_master(edit, what == PCF_MASTER_ENTRY ? PCF_MASTER_EDIT_ENTRY
+                            : what == PCF_MASTER_FIELD ? PCF_MASTER_EDIT_FIELD
+                                                       : PCF_MASTER_EDIT_PARAM,
+                            argv + optind);
+            break;
+        }
         mail_conf_read();
         for (size_t i = 0; i < overrides->argc; i++) {
             char *copy = mystrdup(overrides->argv[i]);

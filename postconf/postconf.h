@@ -45,9 +45,19 @@ extern void pcf_flag_unused(int mode, int master_only);
 extern const char *pcf_suggest(const char *name);
 
 /* postconf_edit.c */
+#include <sys/stat.h>
+#include "vstring.h"
+extern VSTRING *pcf_read_all(const char *path, struct stat *st, int *exists);
+extern void pcf_write_atomic(const char *path, const char *text, size_t len, mode_t mode);
 extern void pcf_edit_main(int cmd, char **args);
 #define PCF_EDIT_SET '='
 #define PCF_EDIT_EXCLUDE 'X'
 #define PCF_EDIT_COMMENT '#'
+
+/* postconf_edit_master.c */
+#define PCF_MASTER_EDIT_ENTRY 1         /* -Me, -MX, -M# */
+#define PCF_MASTER_EDIT_FIELD 2         /* -Fe */
+#define PCF_MASTER_EDIT_PARAM 3         /* -Pe, -PX */
+extern void pcf_edit_master(int cmd, int what, char **args);
 
 #endif

@@ -47,7 +47,7 @@ static void pcf_edit_free(void *ptr)
 }
 
 /* pcf_read_all - a whole file; empty when it does not exist */
-static VSTRING *pcf_read_all(const char *path, struct stat *st, int *exists)
+VSTRING *pcf_read_all(const char *path, struct stat *st, int *exists)
 {
     VSTRING *buf = vstring_alloc(4096);
     int fd;
@@ -79,7 +79,7 @@ static VSTRING *pcf_read_all(const char *path, struct stat *st, int *exists)
 }
 
 /* pcf_write_atomic - replace path with text: temp file, fsync, rename */
-static void pcf_write_atomic(const char *path, const char *text, size_t len, mode_t mode)
+void pcf_write_atomic(const char *path, const char *text, size_t len, mode_t mode)
 {
     VSTRING *tmp = vstring_alloc(100);
     int fd;

@@ -102,7 +102,7 @@ static void pcf_scan_refs(HTABLE *refs, const char *text)
 static void pcf_master_options(void (*fn)(const char *, const char *, void *), void *ctx)
 {
     for (MASTER_ENT *ent = pcf_master_list; ent; ent = ent->next) {
-        for (size_t a = 1; a + 1 < ent->args->argc; a++) {
+        for (size_t a = 1, end = master_ent_options_end(ent); a + 1 < end; a++) {
             char *n;
             char *v;
 
@@ -388,7 +388,7 @@ void pcf_flag_unused(int mode, int master_only)
 
     /* master.cf -o names that nothing knows. */
     for (MASTER_ENT *ent = pcf_master_list; ent; ent = ent->next) {
-        for (size_t a = 1; a + 1 < ent->args->argc; a++) {
+        for (size_t a = 1, end = master_ent_options_end(ent); a + 1 < end; a++) {
             char *n;
             char *v;
 

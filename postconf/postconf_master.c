@@ -173,7 +173,7 @@ void pcf_show_master_params(int mode, char **filters)
 
         if (!pcf_selected(ent, filters, &rest))
             continue;
-        for (size_t a = 1; a + 1 < ent->args->argc; a++) {
+        for (size_t a = 1, end = master_ent_options_end(ent); a + 1 < end; a++) {
             char *n;
             char *v;
 

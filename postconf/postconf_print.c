@@ -8,7 +8,7 @@
  * column layout (each of the first seven fields starts at a fixed column, or
  * one space after the previous field when that is longer); with folding,
  * every "-o name=value" among the daemon options (the arguments that start
- * with "-", before the first one that does not) starts a new line.
+ * with "-", before the first one that does not) is on a line of its own.
  *
  * Command arguments that hold white space are shown inside "{ }" so that the
  * output reads back as the same entry.
@@ -83,6 +83,7 @@ void pcf_print_args(FILE *fp, int mode, size_t line_len, const MASTER_ENT *ent)
     char *word;
 
     int in_options = 1;                 /* daemon options come first */
+    int after_opt = 0;                  /* the previous word was "-o x" */
 
     for (size_t a = 1; a < ent->args->argc; a++) {
         const char *arg = ent->args->argv[a];
@@ -103,7 +104,7 @@ void pcf_print_args(FILE *fp, int mode, size_t line_len, const MASTER_ENT *ent)
         myfree(word);
         word_len = VSTRING_LEN(unit);
         if ((mode & PCF_FOLD_LINE)
-            && (is_opt || line_len + 1 + word_len >= PCF_LINE_LIMIT)) {
+            && (is_opt || after_opt || line_len + 1 + word_len >= PCF_LINE_LIMIT)) {
             fputs("\n" PCF_INDENT, fp);
             line_len = PCF_INDENT_LEN;
         } else {
@@ -112,6 +113,7 @@ void pcf_print_args(FILE *fp, int mode, size_t line_len, const MASTER_ENT *ent)
         }
         fputs(vstring_str(unit), fp);
         line_len += word_len;
+        after_opt = is_opt;
         vstring_free(unit);
     }
     fputc('\n', fp);

@@ -259,6 +259,54 @@ def test_edit(tmp_path, corpus, cmd):
     compare(["-c", b, "-n"], stderr_too=False)
 
 
+MASTER_EDITS = [
+    ["-Fe", "relay/unix/chroot=n", "pickup/unix/wakeup=30"],
+    ["-Fe", "dovecot/unix/command=pipe flags=R user=x argv=/bin/true"],
+    ["-Pe", "relay/unix/syslog_name=foo", "submission/inet/new_param=x"],
+    ["-Pe", "dovecot/unix/a=b", "policy/unix/c=d", "smtp/inet/e=f"],
+    ["-PX", "relay/unix/smtp_helo_timeout", "submission/inet/smtpd_tls_security_level"],
+    ["-M#", "relay/unix"],
+    ["-MX", "relay/unix", "cleanup/unix"],
+    ["-Me", "relay/unix = relay unix - - n - 5 smtp -o a=b",
+     "new/unix = new unix - - n - - pipe flags=R user=x argv=/bin/true"],
+]
+
+
+@pytest.mark.parametrize("cmd", MASTER_EDITS, ids=lambda a: " ".join(a)[:40])
+def test_edit_master(tmp_path, cmd):
+    a = confdir(tmp_path / "a", "tricky")
+    b = confdir(tmp_path / "b", "tricky")
+    rc1, _, err1 = run(THEIRS, ["-c", a] + cmd)
+    rc2, _, err2 = run(OURS, ["-c", b] + cmd)
+    assert rc2 == rc1, err2
+    want = open(os.path.join(a, "master.cf")).read()
+    got = open(os.path.join(b, "master.cf")).read()
+    assert got == want, f"got:\n{got}\nwant:\n{want}"
+    assert sorted(os.listdir(b)) == sorted(os.listdir(a)), "temporary file left behind"
+    compare(["-c", b, "-Mf"], stderr_too=False)
+
+
+@pytest.mark.parametrize("cmd", [["-MX", "relay"], ["-Fe", "relay/unix/bogus=1"],
+                                 ["-Fe", "relay/unix/chroot=a b"], ["-Pe", "relay/unix/x=a b"],
+                                 ["-Me", "relay/unix = relay unix - -"]])
+def test_edit_master_errors(tmp_path, cmd):
+    b = confdir(tmp_path, "tricky")
+    before = open(os.path.join(b, "master.cf")).read()
+    rc, _, err = run(OURS, ["-c", b] + cmd)
+    rc1, _, _ = run(THEIRS, ["-c", confdir(tmp_path / "a", "tricky")] + cmd)
+    assert rc == 1 and rc1 == 1, err
+    assert open(os.path.join(b, "master.cf")).read() == before
+
+
+def test_options_after_arguments(tmp_path):
+    """Only -o among the daemon options are overrides (as Postfix)."""
+    (tmp_path / "main.cf").write_text("")
+    (tmp_path / "master.cf").write_text(
+        "a unix - - n - - smtpd -o a=b -v -o c=d x -o e=f\n")
+    for args in (["-Mf"], ["-P"], ["-F"], ["-n"]):
+        compare(["-c", str(tmp_path)] + args)
+
+
 def test_edit_creates_main_cf(tmp_path):
     _, _, err = run(OURS, ["-c", str(tmp_path), "-e", "relayhost=x"])
     assert open(tmp_path / "main.cf").read() == "relayhost = x\n", err

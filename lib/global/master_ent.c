@@ -100,6 +100,15 @@ int master_ent_option(const char *arg, char **name, char **value)
     return 1;
 }
 
+size_t master_ent_options_end(const MASTER_ENT *ent)
+{
+    size_t a = 1;
+
+    while (a < ent->args->argc && ent->args->argv[a][0] == '-')
+        a += strcmp(ent->args->argv[a], "-o") == 0 ? 2 : 1;
+    return a < ent->args->argc ? a : ent->args->argc;
+}
+
 /* master_ent_arg - one command argument: strip a brace group */
 static int master_ent_arg(const char *tok, int after_o, VSTRING *out)
 {
@@ -226,8 +235,8 @@ done:
 }
 
 /* master_ent_flush - parse one collected logical line and append it */
-static int master_ent_flush(VSTRING *line, int start, const char *origin, MASTER_ENT ***tail,
-                            VSTRING *why)
+static int master_ent_flush(VSTRING *line, int start, int last, const char *origin,
+                            MASTER_ENT ***tail, VSTRING *why)
 {
     MASTER_ENT *ent;
 
@@ -237,6 +246,7 @@ static int master_ent_flush(VSTRING *line, int start, const char *origin, MASTER
     }
     if ((ent = master_ent_line(vstring_str(line), start, origin, why)) == 0)
         return -1;
+    ent->last_lineno = last;
     **tail = ent;
     *tail = &ent->next;
     return 0;
@@ -253,6 +263,7 @@ int master_ent_parse(const char *text, size_t len, const char *origin, MASTER_EN
     const char *eol;
     int lineno = 0;
     int start = 0;                      /* first line of the pending entry */
+    int last = 0;                       /* its last line so far */
     int ret = 0;
 
     vstring_reset(why);
@@ -275,16 +286,17 @@ int master_ent_parse(const char *text, size_t len, const char *origin, MASTER_EN
             }
             vstring_addch(line, ' ');
             vstring_memcat(line, cp, (size_t) (eol - cp));
+            last = lineno;
             continue;
         }
-        if (start && (ret = master_ent_flush(line, start, origin, &tail, why)) < 0)
+        if (start && (ret = master_ent_flush(line, start, last, origin, &tail, why)) < 0)
             break;
         vstring_reset(line);
         vstring_memcat(line, bol, (size_t) (eol - bol));
-        start = lineno;
+        start = last = lineno;
     }
     if (ret == 0 && start)
-        ret = master_ent_flush(line, start, origin, &tail, why);
+        ret = master_ent_flush(line, start, last, origin, &tail, why);
     vstring_free(line);
     if (ret < 0) {
         master_ent_free(head);

@@ -24,6 +24,10 @@
  *   master_ent_free(list)
  *   master_ent_option(arg, &name, &value)  split one -o argument (copies)
  *                      1 on success, 0 when "=" is missing
+ *   master_ent_options_end(ent)  index in args of the first argument after
+ *                      the daemon options (those that start with "-", with
+ *                      the value after each "-o"); only these "-o" count as
+ *                      parameter overrides, as in Postfix
  *
  * Field defaults (what "-" means), as Postfix 3.x: private y, unpriv y,
  * chroot n, wakeup 0 (none), maxproc $default_process_limit (-1 here).
@@ -46,6 +50,7 @@ typedef struct MASTER_ENT {
     char *field[MASTER_FIELD_COUNT - 1];        /* service .. maxproc, as written */
     ARGV *args;                         /* command and arguments, braces removed */
     int lineno;                         /* first line of the entry */
+    int last_lineno;                    /* its last (continuation) line */
     int private_flag;                   /* 1 unless "n" */
     int unpriv_flag;                    /* 1 unless "n" */
     int chroot_flag;                    /* 0 unless "y" */
@@ -65,5 +70,6 @@ extern int master_ent_parse(const char *text, size_t len, const char *origin, MA
 extern int master_ent_read(const char *path, MASTER_ENT **list, VSTRING *why);
 extern void master_ent_free(MASTER_ENT *list);
 extern int master_ent_option(const char *arg, char **name, char **value);
+extern size_t master_ent_options_end(const MASTER_ENT *ent);
 
 #endif

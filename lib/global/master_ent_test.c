@@ -104,12 +104,14 @@ static void test_list_order(void)
                              why);
     const char *want[] = {"a", "b", "c"};
     const int lines[] = {1, 3, 5};
+    const int last_lines[] = {1, 4, 5};
     size_t n = 0;
 
     for (MASTER_ENT *e = list; e; e = e->next, n++) {
         if (n < 3) {
             PTEST_STR_EQ(MASTER_ENT_SERVICE(e), want[n]);
             PTEST_INT_EQ(e->lineno, lines[n]);
+            PTEST_INT_EQ(e->last_lineno, last_lines[n]);
         }
     }
     PTEST_INT_EQ(n, 3);
