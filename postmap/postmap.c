@@ -19,6 +19,10 @@
  *                             -o keep root privileges; -p new files get mode
  *                             0644 instead of the source file's; -u/-U
  *                             accepted (UTF-8 is never enforced); -v verbose
+ *   -h / -b with -q -         read a message on standard input and look up
+ *                             its headers / body lines, printing
+ *                             "text<TAB>result" (postmap_message.c); -m
+ *                             (MIME) is not supported
  *   -c config_dir             read config_dir/main.cf
  *
  * Exit status (Postfix's): -q and -d: 0 when found/deleted, 1 when not;
@@ -51,6 +55,7 @@
 #include "mail_conf.h"
 #include "msg.h"
 #include "mymalloc.h"
+#include "postmap_message.h"
 #include "stringops.h"
 #include "vstring.h"
 
@@ -167,6 +172,7 @@ int main(int argc, char **argv)
     int null_flags = 0;
     int dup_flags = DICT_FLAG_DUP_WARN;
     int dump = 0;
+    int message = 0;
     const char *query = 0;
     const char *delkey = 0;
     const char *default_type;
@@ -229,7 +235,11 @@ int main(int argc, char **argv)
             dup_flags = DICT_FLAG_DUP_IGNORE;
             break;
         case 'b':
+            message |= POSTMAP_MSG_BODY;
+            break;
         case 'h':
+            message |= POSTMAP_MSG_HEADER;
+            break;
         case 'm':
         case 'F':
             msg_fatal("option -%c is not supported by this postmap", ch);
@@ -239,11 +249,21 @@ int main(int argc, char **argv)
     }
     if (optind >= argc)
         msg_fatal(POSTMAP_USAGE, msg_program);
+    if (message && (query == 0 || strcmp(query, "-") != 0))
+        msg_fatal("specify -b -h or -m only with \"-q -\"");
     mail_conf_read();
     postmap_conf_sizes();
     default_type = postmap_conf("default_database_type", "hash");
     dict_flags = (fold ? DICT_FLAG_FOLD_FIX : 0) | null_flags | DICT_FLAG_LOCK;
 
+    if (message) {
+        DICT_CLI_MAPS *maps =
+            dict_cli_maps_create(argv + optind, argc - optind, default_type, O_RDONLY, dict_flags);
+
+        status = postmap_message(stdin, stdout, maps, message);
+        dict_cli_maps_free(maps);
+        exit(status ? 0 : 1);
+    }
     if (query) {
         if (strcmp(query, "-") == 0)
             exit(dict_cli_query_stream(argv + optind, argc - optind, default_type, stdin,

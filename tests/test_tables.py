@@ -403,6 +403,42 @@ def test_unreadable_table_and_source(work):
     assert got == want
 
 
+@need_postfix
+@pytest.mark.parametrize("message", ["message", "message-noheader", "virtual"])
+@pytest.mark.parametrize("opts", [["-h"], ["-b"], ["-h", "-b"]])
+def test_header_body_checks(work, message, opts):
+    """postmap -h/-b -q - applies tables to message headers/body as Postfix does."""
+    copy_fixture(work, "header_checks")
+    copy_fixture(work, message)
+    text = (work / message).read_text()
+    got = run("postern", "postmap", work, *opts, "-q", "-", "regexp:header_checks", stdin=text)
+    want = run("postfix", "postmap", work, *opts, "-q", "-", "regexp:header_checks", stdin=text)
+    assert got == want
+
+
+@need_postfix
+@pytest.mark.parametrize("text", ["", "\n", "x\n", "From: a\n", "From: a\n\n\n",
+                                  "From: a\nnot header\nSubject: spam\n",
+                                  " leading continuation\nSubject: spam\n",
+                                  "Subject: spam\r\n\r\nbody text\r\n",
+                                  "X-Foo: a\n\tb\n\tc\n", "Subject:spam\n\nno newline"])
+def test_header_body_checks_edges(work, text):
+    copy_fixture(work, "header_checks")
+    got = run("postern", "postmap", work, "-h", "-b", "-q", "-", "regexp:header_checks",
+              stdin=text)
+    want = run("postfix", "postmap", work, "-h", "-b", "-q", "-", "regexp:header_checks",
+               stdin=text)
+    assert got == want
+
+
+@need_postfix
+def test_header_checks_need_query_stdin(work):
+    copy_fixture(work, "header_checks")
+    got = run("postern", "postmap", work, "-h", "-q", "x", "regexp:header_checks")
+    want = run("postfix", "postmap", work, "-h", "-q", "x", "regexp:header_checks")
+    assert got == want
+
+
 # --- Postern on its own ---------------------------------------------------------------
 
 @pytest.mark.parametrize("maptype", FILE_TYPES)

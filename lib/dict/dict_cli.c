@@ -73,14 +73,14 @@ static void dict_cli_flush(void)
 }
 
 /* Lazily opened tables for one command. */
-typedef struct DICT_CLI_MAPS {
+struct DICT_CLI_MAPS {
     char **args;
     int n;
     const char *default_type;
     int open_flags;
     int dict_flags;
     DICT **dicts;
-} DICT_CLI_MAPS;
+};
 
 static void dict_cli_maps_init(DICT_CLI_MAPS *mp, char **maps, int n, const char *default_type,
                                int open_flags, int dict_flags)
@@ -100,7 +100,7 @@ static DICT *dict_cli_maps_get(DICT_CLI_MAPS *mp, int i)
     return mp->dicts[i];
 }
 
-static void dict_cli_maps_free(DICT_CLI_MAPS *mp)
+static void dict_cli_maps_done(DICT_CLI_MAPS *mp)
 {
     for (int i = 0; i < mp->n; i++)
         if (mp->dicts[i])
@@ -108,7 +108,22 @@ static void dict_cli_maps_free(DICT_CLI_MAPS *mp)
     myfree(mp->dicts);
 }
 
-static int dict_cli_maps_query(DICT_CLI_MAPS *mp, const char *key, const char **value)
+DICT_CLI_MAPS *dict_cli_maps_create(char **maps, int n, const char *default_type, int open_flags,
+                                    int dict_flags)
+{
+    DICT_CLI_MAPS *mp = mymalloc(sizeof(*mp));
+
+    dict_cli_maps_init(mp, maps, n, default_type, open_flags, dict_flags);
+    return mp;
+}
+
+void dict_cli_maps_free(DICT_CLI_MAPS *mp)
+{
+    dict_cli_maps_done(mp);
+    myfree(mp);
+}
+
+int dict_cli_maps_query(DICT_CLI_MAPS *mp, const char *key, const char **value)
 {
     for (int i = 0; i < mp->n; i++) {
         DICT *dict = dict_cli_maps_get(mp, i);
@@ -135,7 +150,7 @@ int dict_cli_query(char **maps, int n, const char *default_type, const char *key
     status = dict_cli_maps_query(&m, key, value);
     if (status == DICT_STAT_FOUND)
         *value = vstring_str(vstring_strcpy(result, *value));
-    dict_cli_maps_free(&m);
+    dict_cli_maps_done(&m);
     return status;
 }
 
@@ -172,7 +187,7 @@ int dict_cli_query_stream(char **maps, int n, const char *default_type, FILE *fp
     }
     free(line);
     dict_cli_flush();
-    dict_cli_maps_free(&m);
+    dict_cli_maps_done(&m);
     return found;
 }
 
@@ -199,7 +214,7 @@ int dict_cli_delete(char **maps, int n, const char *default_type, const char *ke
 
     dict_cli_maps_init(&m, maps, n, default_type, O_RDWR, dict_flags);
     deleted = dict_cli_maps_delete(&m, key);
-    dict_cli_maps_free(&m);
+    dict_cli_maps_done(&m);
     return deleted;
 }
 
@@ -214,7 +229,7 @@ int dict_cli_delete_stream(char **maps, int n, const char *default_type, FILE *f
     while (dict_cli_getline(fp, &line, &size) != 0)
         deleted |= dict_cli_maps_delete(&m, line);
     free(line);
-    dict_cli_maps_free(&m);
+    dict_cli_maps_done(&m);
     return deleted;
 }
 

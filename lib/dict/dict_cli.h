@@ -22,6 +22,11 @@
  *       prints "key<sep>value" for every entry of every table
  *   dict_cli_fail(dict, op)
  *       msg_fatal() for a failed operation, Postfix's wording
+ *   maps = dict_cli_maps_create(maps, n, default_type, open_flags, dict_flags)
+ *   dict_cli_maps_query(maps, key, &value)  (lazy open, fatal on error)
+ *   dict_cli_maps_free(maps)
+ *       the lazily opened table list the functions above use, for callers
+ *       with their own input loop (postmap -b/-h)
  *   dict_cli_set_eugid(uid, gid) / dict_cli_restore_eugid()
  *       run as the source file's owner while building (postmap/postalias
  *       started by root), and switch back afterwards
@@ -48,6 +53,12 @@ extern int dict_cli_delete_stream(char **maps, int n, const char *default_type, 
 extern void dict_cli_dump(char **maps, int n, const char *default_type, int dict_flags,
                           const char *sep);
 extern void dict_cli_fail(DICT *dict, const char *op) __attribute__((noreturn));
+
+typedef struct DICT_CLI_MAPS DICT_CLI_MAPS;
+extern DICT_CLI_MAPS *dict_cli_maps_create(char **maps, int n, const char *default_type,
+                                           int open_flags, int dict_flags);
+extern int dict_cli_maps_query(DICT_CLI_MAPS *mp, const char *key, const char **value);
+extern void dict_cli_maps_free(DICT_CLI_MAPS *mp);
 extern void dict_cli_set_eugid(uid_t uid, gid_t gid);
 extern void dict_cli_restore_eugid(void);
 
