@@ -387,12 +387,10 @@ static void mime_state_flush_header(MIME_STATE *ms)
 }
 
 /* Add header text, keeping at most header_size_limit bytes. */
-static void mime_state_header_add(MIME_STATE *ms, const char *text, size_t len)
+static void mime_state_header_append(MIME_STATE *ms, const char *text, size_t len)
 {
     size_t room = ms->limits.header_size_limit - VSTRING_LEN(ms->hdr_buf);
 
-    if (mime_state_has_8bit(text, len))
-        mime_state_error_found(ms, MIME_ERR_8BIT_IN_HEADER, text, len);
     if (len > room) {
         len = room;
         if (!ms->hdr_truncated) {
@@ -402,6 +400,13 @@ static void mime_state_header_add(MIME_STATE *ms, const char *text, size_t len)
         }
     }
     vstring_memcat(ms->hdr_buf, text, len);
+}
+
+static void mime_state_header_add(MIME_STATE *ms, const char *text, size_t len)
+{
+    if (mime_state_has_8bit(text, len))
+        mime_state_error_found(ms, MIME_ERR_8BIT_IN_HEADER, text, len);
+    mime_state_header_append(ms, text, len);
 }
 
 /* Start a header block of the given class, with defaults for its entity. */
@@ -437,10 +442,9 @@ static void mime_state_head_done(MIME_STATE *ms, const char *text, size_t len)
         return;
     if (ctype == MIME_CTYPE_MULTIPART && VSTRING_LEN(ms->cur_boundary) == 0)
         ctype = MIME_CTYPE_OTHER;
-    if (ctype != MIME_CTYPE_OTHER && ms->cur_encoding == MIME_ENC_OTHER) {
+    /* Postfix reports a bad encoding but still follows the structure. */
+    if (ctype != MIME_CTYPE_OTHER && ms->cur_encoding == MIME_ENC_OTHER)
         mime_state_error_found(ms, MIME_ERR_ENCODING_DOMAIN, text, len);
-        ctype = MIME_CTYPE_OTHER;
-    }
     if (ctype != MIME_CTYPE_OTHER && ms->depth >= ms->limits.nesting_limit) {
         mime_state_error_found(ms, MIME_ERR_NESTING, text, len);
         ctype = MIME_CTYPE_OTHER;
@@ -546,7 +550,13 @@ int mime_state_update(MIME_STATE *ms, int rec_type, const char *text, size_t len
             ms->hdr_pending = 1;
             ms->hdr_truncated = 0;
             ms->line_dest = MIME_DEST_HEADER;
-            mime_state_header_add(ms, text, len);
+            /* "Name :" is stored as "Name:", as Postfix does. */
+            if (mime_state_has_8bit(text, len))
+                mime_state_error_found(ms, MIME_ERR_8BIT_IN_HEADER, text, len);
+            mime_state_header_append(ms, text, name_len);
+            while (text[name_len] != ':')
+                name_len++;
+            mime_state_header_append(ms, text + name_len, len - name_len);
             return ms->errors;
         }
         /* End of the header block. */

@@ -13,14 +13,19 @@
  *   head_out(context, class, info, buf)
  *       one complete logical header: buf holds the header name, colon and
  *       value, with folded continuation lines joined by "\n" (as received,
- *       white space kept).  class is MIME_HDR_PRIMARY (message headers),
+ *       white space kept, except that white space between the name and
+ *       the colon is removed: "Subject :" becomes "Subject:", as Postfix
+ *       stores it).  class is MIME_HDR_PRIMARY (message headers),
  *       MIME_HDR_MULTIPART (headers of a multipart body part) or
  *       MIME_HDR_NESTED (headers of an attached message/rfc822).  info is
- *       the header_opts entry or null.  The callback may read or modify
- *       buf; it is reused afterwards.
- *   head_end(context)
- *       called once, when the primary headers end (at the first line that
- *       is not a header or continuation, or at the end of the input).
+ *       the header_opts entry or null.  Postfix's cleanup picks the check
+ *       table from both (verified against Postfix 3.7.11): a MIME header
+ *       (info->flags & HEADER_OPT_MIME) in any block and every header of
+ *       class MIME_HDR_MULTIPART go to mime_header_checks, other primary
+ *       headers to header_checks, other nested ones to
+ *       nested_header_checks; body_checks see the non-empty body lines.  The callback may read or
+ * modify buf; it is reused afterwards. head_end(context) called once, when the primary headers end
+ * (at the first line that is not a header or continuation, or at the end of the input).
  *   body_out(context, rec_type, text, len)
  *       every line that is not delivered through head_out, in order: the
  *       empty line that ends a header block, body text, preambles,
@@ -75,8 +80,9 @@
  *   MIME_ERR_8BIT_IN_7BIT_BODY   a byte >= 0x80 in an entity whose
  *                                encoding is (or defaults to) 7bit
  *   MIME_ERR_ENCODING_DOMAIN     multipart/(any) or message/(any) with an encoding
- *                                other than 7bit, 8bit or binary; the
- *                                entity is then treated as opaque text
+ *                                other than 7bit, 8bit or binary (its
+ *                                structure is still followed, as in
+ *                                Postfix)
  *
  * Structure rules: a line is a header when its first record starts with
  * "Name:" (is_header_buf); a header name split over records is not seen.

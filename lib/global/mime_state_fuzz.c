@@ -5,7 +5,8 @@
  * Invariants, checked with abort():
  *   1. with a header limit larger than the input, the callbacks hand back
  *      every input byte exactly once and in order (headers with their
- *      folding newlines, body records with their line ends);
+ *      folding newlines, body records with their line ends), apart from
+ *      white space between a header name and its colon;
  *   2. head_end and body_end are called exactly once, primary headers
  *      come before head_end, body_end comes last;
  *   3. every header handed out starts with a header name that
@@ -95,6 +96,33 @@ static void fuzz_err_print(void *context, int err_code, const char *text, size_t
         abort();
 }
 
+/*
+ * mime_state stores "Name :" as "Name:"; apply the same to every line that
+ * looks like a header, on both sides, so that any other change shows.
+ */
+static void fuzz_canon(VSTRING *out, const char *text, size_t len)
+{
+    const char *cp = text;
+    const char *end = text + len;
+
+    vstring_reset(out);
+    while (cp < end) {
+        const char *nl = memchr(cp, '\n', (size_t) (end - cp));
+        size_t line_len = (size_t) ((nl ? nl : end) - cp);
+        size_t name_len = is_header_buf(cp, line_len);
+        size_t i = name_len;
+
+        vstring_memcat(out, cp, name_len);
+        if (name_len)
+            while (cp[i] != ':')
+                i++;
+        vstring_memcat(out, cp + i, line_len - i);
+        if (nl)
+            vstring_addch(out, '\n');
+        cp = nl ? nl + 1 : end;
+    }
+}
+
 static int fuzz_run(const uint8_t *data, size_t size, int flags, const MIME_STATE_LIMITS *limits,
                     FUZZ_CTX *fc)
 {
@@ -148,11 +176,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (errs & MIME_ERR_TRUNC_HEADER)
         abort();
     /* Expected: the input with a line end after the last line. */
-    if (VSTRING_LEN(fc.out) != size + (size > 0 && data[size - 1] != '\n') ||
-        memcmp(vstring_str(fc.out), data, size) != 0) {
+    VSTRING *raw = vstring_alloc(size + 2);
+    VSTRING *want = vstring_alloc(size + 2);
+    VSTRING *got = vstring_alloc(size + 2);
+    vstring_memcpy(raw, (const char *) data, size);
+    if (size > 0 && data[size - 1] != '\n')
+        vstring_addch(raw, '\n');
+    fuzz_canon(want, vstring_str(raw), VSTRING_LEN(raw));
+    fuzz_canon(got, vstring_str(fc.out), VSTRING_LEN(fc.out));
+    if (VSTRING_LEN(got) != VSTRING_LEN(want) ||
+        memcmp(vstring_str(got), vstring_str(want), VSTRING_LEN(want)) != 0) {
         fprintf(stderr, "mime_state_fuzz: output differs from input\n");
         abort();
     }
+    vstring_free(raw);
+    vstring_free(want);
+    vstring_free(got);
     vstring_free(fc.out);
 
     /* 4: tiny limits. */
