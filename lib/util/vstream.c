@@ -46,6 +46,9 @@ struct VSTREAM {
     size_t wlen;
     int read_ms;
     int write_ms;
+    VSTREAM_IO_FN read_fn;  /* null: read(2) */
+    VSTREAM_IO_FN write_fn; /* null: write(2)/writev(2) */
+    void *io_context;
     VSTRING *mem;
     char *path;
 };
@@ -141,6 +144,23 @@ void vstream_set_timeouts(VSTREAM *stream, int read_ms, int write_ms)
     stream->write_ms = write_ms < 0 ? -1 : write_ms;
 }
 
+void vstream_set_io(VSTREAM *stream, VSTREAM_IO_FN read_fn, VSTREAM_IO_FN write_fn, void *context)
+{
+    if (stream->state & VS_MEM)
+        msg_panic("vstream_set_io: memory stream");
+    stream->read_fn = read_fn;
+    stream->write_fn = write_fn;
+    stream->io_context = context;
+}
+
+void vstream_fpurge(VSTREAM *stream, int how)
+{
+    if (how & VSTREAM_PURGE_READ)
+        stream->rpos = stream->rlen;
+    if (how & VSTREAM_PURGE_WRITE)
+        stream->wlen = 0;
+}
+
 void vstream_set_path(VSTREAM *stream, const char *path)
 {
     myfree(stream->path);
@@ -193,6 +213,15 @@ static ssize_t vstream_raw_read(VSTREAM *stream, void *buf, size_t len, int64_t 
 {
     int waited = 0;
 
+    if (stream->read_fn) {
+        ssize_t got;
+        while (
+            (got = stream->read_fn(stream, buf, len, vstream_time_left(stream->read_ms, deadline),
+                                   stream->io_context)) < 0 &&
+            errno == EINTR)
+            /* retry */;
+        return got;
+    }
     for (;;) {
         /* A blocking descriptor with a deadline must not be read before it is ready. */
         if (!waited && stream->read_ms >= 0 && !(stream->flags & VSTREAM_NONBLOCK)) {
@@ -227,6 +256,25 @@ static int vstream_raw_writev(VSTREAM *stream, struct iovec *iov, int count)
             }
         }
         return 0;
+    }
+    while (count > 0 && stream->write_fn) {
+        if (iov[0].iov_len == 0) {
+            iov++;
+            count--;
+            continue;
+        }
+        ssize_t put =
+            stream->write_fn(stream, iov[0].iov_base, iov[0].iov_len,
+                             vstream_time_left(stream->write_ms, &deadline), stream->io_context);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0) {
+            if (put == 0)
+                errno = EIO;
+            return -1;
+        }
+        iov[0].iov_base = (char *)iov[0].iov_base + put;
+        iov[0].iov_len -= (size_t)put;
     }
     while (count > 0) {
         if (iov[0].iov_len == 0) {

@@ -58,6 +58,18 @@
  * reading moves the descriptor back over unread read-ahead first, so that a
  * queue file can be read and updated in place like a stdio stream.
  *
+ * Other I/O layers (TLS): vstream_set_io(s, read_fn, write_fn, context)
+ * replaces read(2) and write(2) for a descriptor stream; either may be null
+ * to keep the system call.  Each is called as fn(s, buf, len, timeout_ms,
+ * context) with the time left before the deadline (-1: none), must wait no
+ * longer than that (failing with errno ETIMEDOUT), and returns the bytes
+ * transferred (at least one; for read_fn 0 means end of file) or -1 with
+ * errno.  vstream_fileno() still names the underlying descriptor.
+ *
+ * vstream_fpurge(s, VSTREAM_PURGE_READ | VSTREAM_PURGE_WRITE) discards
+ * buffered input and/or unsent output: after STARTTLS, input that arrived
+ * before the handshake must never be taken as if it came over TLS.
+ *
  * Flags: vstream_feof, vstream_ferror, vstream_ftimeout; vstream_clearerr()
  * resets them (end of file is sticky until then).
  *
@@ -115,7 +127,12 @@
 #define VSTREAM_LINE_STRIP  (1 << 0)
 #define VSTREAM_LINE_APPEND (1 << 1)
 
+#define VSTREAM_PURGE_READ  (1 << 0)
+#define VSTREAM_PURGE_WRITE (1 << 1)
+
 typedef struct VSTREAM VSTREAM;
+typedef ssize_t (*VSTREAM_IO_FN)(VSTREAM *stream, void *buf, size_t len, int timeout_ms,
+                                 void *context);
 
 extern VSTREAM *vstream_fdopen(int fd, int flags);
 extern VSTREAM *vstream_memopen(VSTRING *vp, int flags);
@@ -126,6 +143,9 @@ extern VSTREAM *vstream_std(int fd);
 #define VSTREAM_ERR (vstream_std(2))
 
 extern void vstream_set_timeouts(VSTREAM *stream, int read_ms, int write_ms);
+extern void vstream_set_io(VSTREAM *stream, VSTREAM_IO_FN read_fn, VSTREAM_IO_FN write_fn,
+                           void *context);
+extern void vstream_fpurge(VSTREAM *stream, int how);
 extern void vstream_set_path(VSTREAM *stream, const char *path);
 extern const char *vstream_path(VSTREAM *stream);
 extern int vstream_fileno(VSTREAM *stream);

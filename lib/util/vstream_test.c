@@ -621,7 +621,113 @@ static void test_close_reports_errors(void)
     PTEST_INT_EQ(errno, EPIPE);
 }
 
+/* --- a custom I/O layer: ROT13, at most 3 bytes per call, recording timeouts --- */
+
+static int io_last_timeout;
+static int io_calls;
+
+static void rot13(char *cp, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = cp[i];
+        if (c >= 'a' && c <= 'z')
+            cp[i] = (char)('a' + (c - 'a' + 13) % 26);
+        else if (c >= 'A' && c <= 'Z')
+            cp[i] = (char)('A' + (c - 'A' + 13) % 26);
+    }
+}
+
+static ssize_t rot13_read(VSTREAM *stream, void *buf, size_t len, int timeout_ms, void *context)
+{
+    io_last_timeout = timeout_ms;
+    io_calls++;
+    if (*(int *)context != 42)
+        PTEST_FAIL("read context not passed");
+    ssize_t got = read(vstream_fileno(stream), buf, len < 3 ? len : 3);
+    if (got > 0)
+        rot13(buf, (size_t)got);
+    return got;
+}
+
+static ssize_t rot13_write(VSTREAM *stream, void *buf, size_t len, int timeout_ms, void *context)
+{
+    char tmp[3];
+    size_t n = len < 3 ? len : 3;
+
+    io_last_timeout = timeout_ms;
+    io_calls++;
+    memcpy(tmp, buf, n);
+    rot13(tmp, n);
+    return write(vstream_fileno(stream), tmp, n);
+}
+
+static void test_custom_io_layer(void)
+{
+    int sv[2];
+    int context = 42;
+    char raw[64];
+    VSTRING *buf = vstring_alloc(10);
+
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
+        PTEST_FAIL("socketpair: %s", strerror(errno));
+        return;
+    }
+    VSTREAM *a = vstream_fdopen(sv[0], VSTREAM_RDWR);
+    vstream_set_io(a, rot13_read, rot13_write, &context);
+    vstream_set_timeouts(a, 5000, 4000);
+    vstream_fputs(a, "Hello, World\r\n");
+    PTEST_INT_EQ(vstream_fflush(a), 0);
+    PTEST_CHECK(io_calls >= 5); /* 14 bytes, 3 at a time */
+    PTEST_CHECK(io_last_timeout > 3000 && io_last_timeout <= 4000);
+    ssize_t got = read(sv[1], raw, sizeof(raw) - 1);
+    raw[got > 0 ? got : 0] = 0;
+    PTEST_STR_EQ(raw, "Uryyb, Jbeyq\r\n");
+
+    /* Reading through the layer, 3 bytes per call, across chunk boundaries. */
+    if (write(sv[1], "Svefg\r\nfrpbaq\n", 14) != 14)
+        PTEST_FAIL("write");
+    io_calls = 0;
+    PTEST_INT_EQ(vstream_get_line(a, buf, 100, VSTREAM_LINE_STRIP), VSTREAM_LINE_CRLF);
+    PTEST_STR_EQ(vstring_str(buf), "First");
+    PTEST_INT_EQ(vstream_get_line(a, buf, 100, VSTREAM_LINE_STRIP), VSTREAM_LINE_LF);
+    PTEST_STR_EQ(vstring_str(buf), "second");
+    PTEST_INT_EQ(io_calls, 5);
+    PTEST_CHECK(io_last_timeout > 4000 && io_last_timeout <= 5000);
+    vstream_fclose(a);
+    close(sv[1]);
+    vstring_free(buf);
+}
+
+/* STARTTLS: pipelined plaintext after the command is thrown away. */
+static void test_fpurge(void)
+{
+    VSTRING *in = vstring_alloc(10);
+    VSTRING *out = vstring_alloc(10);
+    VSTRING *buf = vstring_alloc(10);
+
+    vstring_strcpy(in, "STARTTLS\r\nRSET\r\n");
+    VSTREAM *stream = vstream_memopen(in, VSTREAM_READ);
+    PTEST_INT_EQ(vstream_get_line(stream, buf, 100, VSTREAM_LINE_STRIP), VSTREAM_LINE_CRLF);
+    PTEST_INT_EQ(vstream_peek(stream), 6);
+    vstream_fpurge(stream, VSTREAM_PURGE_READ);
+    PTEST_INT_EQ(vstream_peek(stream), 0);
+    PTEST_INT_EQ(vstream_get_line(stream, buf, 100, 0), VSTREAM_LINE_EOF);
+    vstream_fclose(stream);
+
+    stream = vstream_memopen(out, VSTREAM_WRITE);
+    vstream_fputs(stream, "discarded");
+    vstream_fpurge(stream, VSTREAM_PURGE_WRITE);
+    vstream_fputs(stream, "kept");
+    vstream_fclose(stream);
+    PTEST_STR_EQ(vstring_str(out), "kept");
+    vstring_free(in);
+    vstring_free(out);
+    vstring_free(buf);
+}
+
 static const PTEST_CASE cases[] = {
+    {"custom_io_layer", test_custom_io_layer},
+    {"fpurge", test_fpurge},
     {"get_line_memory", test_get_line_memory},
     {"get_line_one_byte_reads", test_get_line_one_byte_reads},
     {"get_line_append_and_limit", test_get_line_append_and_limit},
