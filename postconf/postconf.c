@@ -142,9 +142,9 @@ int main(int argc, char **argv)
         }
     }
     if ((mode & PCF_SHOW_DEFS) && (mode & PCF_SHOW_NONDEF))
-        msg_fatal("specify one of -d and -n");
+        msg_fatal("specify one of -d -n");
     if ((mode & PCF_HIDE_NAME) && (mode & PCF_HIDE_VALUE))
-        msg_fatal("specify one of -h and -H");
+        msg_fatal("specify one of -h -H");
 
     switch (what) {
     case PCF_LIST_MAPS:
@@ -191,8 +191,10 @@ int main(int argc, char **argv)
         break;
     default:
         if (edit) {
+            if (optind >= argc && edit == PCF_EDIT_SET)
+                msg_fatal("-e requires name=value argument");
             if (optind >= argc)
-                msg_fatal("-e, -X, or -# requires a parameter list");
+                msg_fatal("-X or -# requires a parameter list");
             pcf_edit_main(edit, argv + optind);
             break;
         }

@@ -366,21 +366,19 @@ void pcf_flag_unused(int mode, int master_only)
         PCF_PARAM *pp = htable_find(pcf_params, n);
         const char *hint;
 
-        if (mail_conf_lineno(n) == 0)
-            continue;                   /* -o override or config_directory */
         if (pp == 0) {
             if (master_only)
                 continue;               /* as Postfix: -M, -F, -P do not say */
             if (pcf_master_opt_names && htable_find(pcf_master_opt_names, n))
                 continue;
             msg_warn("%s: unused parameter: %s=%s", mail_conf_file(), n, mail_conf_lookup(n));
-            if ((hint = pcf_suggest(n)) != 0)
+            if (mail_conf_lineno(n) > 0 && (hint = pcf_suggest(n)) != 0)
                 msg_warn("%s, line %d: unknown parameter \"%s\": did you mean \"%s\"?",
                          mail_conf_file(), mail_conf_lineno(n), n, hint);
         } else if (pcf_is_readonly(n)) {
             msg_warn("%s: read-only parameter assignment: %s=%s", mail_conf_file(), n,
                      mail_conf_lookup(n));
-        } else if (pp->reg) {
+        } else if (pp->reg && mail_conf_lineno(n) > 0) {
             pcf_check_value(n, pp->reg);
         }
     }

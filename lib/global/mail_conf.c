@@ -303,6 +303,46 @@ int mail_conf_read_file(const char *path)
     return 0;
 }
 
+/* mail_conf_same_dir - equal paths, ignoring trailing slashes */
+static int mail_conf_same_dir(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+
+    while (la > 1 && a[la - 1] == '/')
+        la--;
+    while (lb > 1 && b[lb - 1] == '/')
+        lb--;
+    return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* mail_conf_dir_allowed - may this (unprivileged) caller use dir? */
+int mail_conf_dir_allowed(const char *dir)
+{
+    static const char *const lists[] = {"alternate_config_directories",
+                                        "multi_instance_directories", 0};
+    int allowed = 0;
+
+    if (mail_conf_same_dir(dir, DEF_CONFIG_DIR) || getuid() == 0)
+        return 1;
+    if (conf_table != 0)
+        msg_panic("mail_conf_dir_allowed: call before mail_conf_read");
+    if (mail_conf_read_file(DEF_CONFIG_DIR "/main.cf") < 0)
+        return 0;
+    for (int i = 0; lists[i] && !allowed; i++) {
+        const char *value = mail_conf_eval_quiet(lists[i]);
+        ARGV *argv;
+
+        if (value == 0)
+            continue;
+        argv = argv_split_list(value);
+        for (size_t j = 0; j < argv->argc && !allowed; j++)
+            allowed = argv->argv[j][0] == '/' && mail_conf_same_dir(argv->argv[j], dir);
+        argv_free(argv);
+    }
+    mail_conf_reset();
+    return allowed;
+}
+
 /* mail_conf_read - read DIR/main.cf */
 void mail_conf_read(void)
 {

@@ -48,6 +48,12 @@
  *   mail_conf_eval_quiet(name)  like mail_conf_eval, but null on an
  *                               expansion error instead of exiting (used by
  *                               computed defaults)
+ *   mail_conf_dir_allowed(dir)  for set-gid commands, before reading
+ *                               anything: 1 when dir is /etc/postfix, the
+ *                               caller is root, or /etc/postfix/main.cf lists
+ *                               dir in alternate_config_directories or
+ *                               multi_instance_directories; else 0 (the
+ *                               caller refuses -c / $MAIL_CONFIG)
  *   mail_conf_used(name)        nonzero when name was referenced as $name
  *                               by an expansion so far (postconf: unused
  *                               parameter check)
@@ -90,6 +96,7 @@ extern int mail_conf_lineno(const char *name);
 extern ARGV *mail_conf_names(void);
 extern int mail_conf_expand_text(VSTRING *out, const char *text, VSTRING *why);
 extern int mail_conf_used(const char *name);
+extern int mail_conf_dir_allowed(const char *dir);
 extern const char *mail_conf_eval_quiet(const char *name);
 
 #endif

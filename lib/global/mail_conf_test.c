@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "argv.h"
 #include "mail_conf.h"
 #include "mail_params.h"
 #include "msg.h"
@@ -430,7 +431,56 @@ static void test_bad_mynetworks_style_fatal(void)
     mail_params_init();
 }
 
+static void test_dir_allowed(void)
+{
+    mail_conf_reset();
+    PTEST_INT_EQ(mail_conf_dir_allowed("/etc/postfix"), 1);
+    PTEST_INT_EQ(mail_conf_dir_allowed("/etc/postfix/"), 1);
+    if (getuid() == 0) {
+        PTEST_INT_EQ(mail_conf_dir_allowed("/tmp/elsewhere"), 1);
+        if (setgid(65534) < 0 || setuid(65534) < 0) {
+            PTEST_FAIL("setuid: %m");
+            return;
+        }
+    }
+    /* Unprivileged: only what /etc/postfix/main.cf lists (nothing here). */
+    if (access("/etc/postfix/main.cf", F_OK) != 0)
+        PTEST_INT_EQ(mail_conf_dir_allowed("/tmp/elsewhere"), 0);
+    PTEST_INT_EQ(mail_conf_dir_allowed("/etc/postfix"), 1);
+}
+
+/* Values are lists after expansion: commas, white space, { } groups. */
+static void test_list_values(void)
+{
+    static const struct {
+        const char *conf, *name, *want;
+    } cases[] = {
+        {"myhostname = h.example\n", "mydestination", "h.example|localhost.example|localhost"},
+        {"mydestination = a,b , c\n\td\n", "mydestination", "a|b|c|d"},
+        {"mydestination = ,, ,\n", "mydestination", ""},
+        {"x = p q\nmydestination = $x, {r s}, ${x?{t}}\n", "mydestination", "p|q|{r s}|t"},
+        {"smtpd_recipient_restrictions = permit_mynetworks,\n reject_unauth_destination\n",
+         "smtpd_recipient_restrictions", "permit_mynetworks|reject_unauth_destination"},
+    };
+    VSTRING *got = vstring_alloc(100);
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ARGV *argv;
+
+        load(cases[i].conf);
+        argv = argv_split_list(mail_conf_eval(cases[i].name));
+        vstring_reset(got);
+        for (size_t j = 0; j < argv->argc; j++)
+            vstring_sprintf_append(got, "%s%s", j ? "|" : "", argv->argv[j]);
+        PTEST_STR_EQ(vstring_str(got), cases[i].want);
+        argv_free(argv);
+    }
+    vstring_free(got);
+}
+
 static const PTEST_CASE cases[] = {
+    {"dir_allowed", test_dir_allowed},
+    {"list_values", test_list_values},
     {"computed_default_loops", test_computed_default_loops},
     {"bad_mynetworks_style_fatal", test_bad_mynetworks_style_fatal},
     {"parse", test_parse},
