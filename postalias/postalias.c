@@ -156,8 +156,7 @@ static void postalias_incremental(const char *arg, const char *default_type, int
     if (dict->lock(dict, DICT_LOCK_EXCLUSIVE) < 0)
         msg_fatal("%s", dict_errtext(dict));
     postalias_load(dict, stdin, "stdin");
-    dict->lock(dict, DICT_LOCK_NONE);
-    dict_close(dict);
+    dict_close(dict); /* writes out, then releases the lock */
 }
 
 static unsigned long postalias_size(const char *name, const char *def)

@@ -158,8 +158,7 @@ static void postmap_incremental(const char *arg, const char *default_type, int d
     if (dict->lock(dict, DICT_LOCK_EXCLUSIVE) < 0)
         msg_fatal("%s", dict_errtext(dict));
     postmap_load(dict, stdin, "stdin");
-    dict->lock(dict, DICT_LOCK_NONE);
-    dict_close(dict);
+    dict_close(dict); /* writes out, then releases the lock */
 }
 
 int main(int argc, char **argv)

@@ -65,10 +65,20 @@ static int dict_db_lock(DICT *dict, int op)
 
     if (dict->lock_fd < 0)
         return 0;
+    /* Updates made under the lock reach the file before others may look. */
+    if (op == DICT_LOCK_NONE && dp->session_lock && (dict->open_flags & O_ACCMODE) != O_RDONLY)
+        (void)dp->db->sync(dp->db, 0);
     if (dict_file_lock(dict->lock_fd, DICT_FILE_FLOCK, op) < 0)
         return dict_fail(dict, DICT_ERR_RETRY, "%s: lock dictionary: %m", dp->db_path);
     dp->session_lock = op != DICT_LOCK_NONE;
     return 0;
+}
+
+/* After an in-place change outside a session lock: write it out before unlocking. */
+static void dict_db_sync_change(DICT_DB *dp)
+{
+    if (!dp->building && !dp->session_lock)
+        (void)dp->db->sync(dp->db, 0);
 }
 
 /* Copy a DBT into a null-terminated string, dropping one trailing null. */
@@ -179,6 +189,8 @@ static int dict_db_update(DICT *dict, const char *key, const char *value)
         status =
             dict_fail(dict, DICT_ERR_RETRY, "error syncing %s: %s", dp->db_path, db_strerror(ret));
     }
+    if (status == 0)
+        dict_db_sync_change(dp);
     if (dict_db_lock_op(dp, DICT_LOCK_NONE) < 0)
         return DICT_STAT_FAIL;
     return status;
@@ -223,8 +235,8 @@ static int dict_db_delete(DICT *dict, const char *key)
         if (status == 0)
             dict->flags &= ~DICT_FLAG_TRY1NULL;
     }
-    if (status == 0 && (dict->flags & DICT_FLAG_SYNC_UPDATE))
-        (void)dp->db->sync(dp->db, 0);
+    if (status == 0)
+        dict_db_sync_change(dp);
     if (dict_db_lock_op(dp, DICT_LOCK_NONE) < 0)
         return DICT_STAT_FAIL;
     return status;
