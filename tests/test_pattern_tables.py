@@ -91,6 +91,41 @@ def test_same_answer_as_postfix(scratch, tmp_path, table_type, name, key):
         want[1].decode(errors="replace").splitlines(), "warnings differ"
 
 
+def fixture_tables():
+    out = []
+    for name in sorted(os.listdir(FIXTURES)):
+        base, _, ext = name.rpartition(".")
+        if ext in TYPES:
+            keys = os.path.join(FIXTURES, name + ".keys")
+            if not os.path.exists(keys):
+                keys = os.path.join(FIXTURES, base + ".keys")
+            out.append(pytest.param(ext, name, keys, id=name))
+    return out
+
+
+@pytest.mark.parametrize("table_type,name,keys", fixture_tables())
+def test_many_keys_in_one_process(scratch, tmp_path, table_type, name, keys):
+    """postmap -q - : one open, many lookups (results must not leak into each other)."""
+    conf, postfix_types = scratch
+    if table_type not in postfix_types:
+        pytest.skip(f"Debian's Postfix has no {table_type} map")
+    table = tmp_path / name
+    with open(os.path.join(FIXTURES, name), "rb") as f:
+        table.write_bytes(f.read())
+    with open(keys, encoding="ascii") as f:
+        lines = [codecs.decode(l, "unicode_escape").encode("latin-1")
+                 for l in f.read().split("\n")[:-1]]
+    stdin = b"".join(k + b"\n" for k in lines if b"\n" not in k and k.strip())
+    spec = f"{table_type}:{table}"
+    results = []
+    for binary in (POSTFIX_POSTMAP, POSTERN_POSTMAP):
+        p = subprocess.run([binary, "-c", conf, "-q", "-", spec], input=stdin,
+                           capture_output=True, timeout=30)
+        err = [l for l in p.stderr.splitlines() if not COMMAND_NOISE.match(l)]
+        results.append((p.returncode, p.stdout, err))
+    assert results[1] == results[0], f"got {results[1]!r}, want {results[0]!r}"
+
+
 @pytest.mark.parametrize("table_type", TYPES)
 def test_missing_file(scratch, tmp_path, table_type):
     conf, postfix_types = scratch
