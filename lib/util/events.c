@@ -35,6 +35,8 @@ typedef struct EVENT_TIMER {
     uint64_t seq; /* request order, breaks ties */
     EVENT_FN fn;
     void *ctx;
+    size_t heap_index;             /* where it is in event_timers */
+    struct EVENT_TIMER *hash_next; /* chain in event_timer_hash */
 } EVENT_TIMER;
 
 #define EVENT_MAX_BATCH 256
@@ -42,9 +44,11 @@ typedef struct EVENT_TIMER {
 static int event_epfd = -1;
 static EVENT_FDSLOT *event_slots;
 static size_t event_slot_count;
-static EVENT_TIMER *event_timers;
+static EVENT_TIMER **event_timers; /* the heap */
 static size_t event_timer_count;
 static size_t event_timer_size;
+static EVENT_TIMER **event_timer_hash; /* (fn, ctx) -> timer */
+static size_t event_timer_buckets;
 static uint64_t event_timer_seq;
 static time_t event_present;
 
@@ -129,88 +133,131 @@ void event_disable_readwrite(int fd)
     slot->gen++;
 }
 
-/* --- timers: a binary min-heap on (when, seq) --------------------------------- */
+/*
+ * Timers: a binary min-heap on (when, seq) of pointers, each timer knowing
+ * its heap position, plus a hash table on (fn, ctx) so that replacing or
+ * cancelling a timer costs O(1) to find and O(log n) to re-order, even with
+ * thousands of sessions each holding one.
+ */
+
+static size_t event_timer_bucket(EVENT_FN fn, void *context, size_t buckets)
+{
+    uint64_t h = (uint64_t)(uintptr_t)fn * 0x9e3779b97f4a7c15ULL;
+
+    h ^= (uint64_t)(uintptr_t)context + 0x632be59bd9b4e019ULL + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdULL;
+    return (size_t)(h ^ (h >> 33)) & (buckets - 1);
+}
+
+static void event_timer_rehash(size_t buckets)
+{
+    EVENT_TIMER **table = mycalloc(buckets, sizeof(*table));
+
+    for (size_t i = 0; i < event_timer_count; i++) {
+        EVENT_TIMER *t = event_timers[i];
+        size_t b = event_timer_bucket(t->fn, t->ctx, buckets);
+        t->hash_next = table[b];
+        table[b] = t;
+    }
+    myfree(event_timer_hash);
+    event_timer_hash = table;
+    event_timer_buckets = buckets;
+}
+
+static EVENT_TIMER **event_timer_link(EVENT_FN fn, void *context)
+{
+    EVENT_TIMER **tpp = event_timer_hash + event_timer_bucket(fn, context, event_timer_buckets);
+
+    while (*tpp && !((*tpp)->fn == fn && (*tpp)->ctx == context))
+        tpp = &(*tpp)->hash_next;
+    return tpp;
+}
 
 static int event_timer_before(const EVENT_TIMER *a, const EVENT_TIMER *b)
 {
     return a->when < b->when || (a->when == b->when && a->seq < b->seq);
 }
 
-static void event_timer_swap(size_t i, size_t j)
+static void event_timer_place(EVENT_TIMER *t, size_t i)
 {
-    EVENT_TIMER tmp = event_timers[i];
-
-    event_timers[i] = event_timers[j];
-    event_timers[j] = tmp;
+    event_timers[i] = t;
+    t->heap_index = i;
 }
 
 static void event_timer_sift(size_t i)
 {
-    while (i > 0 && event_timer_before(event_timers + i, event_timers + (i - 1) / 2)) {
-        event_timer_swap(i, (i - 1) / 2);
+    EVENT_TIMER *t = event_timers[i];
+
+    while (i > 0 && event_timer_before(t, event_timers[(i - 1) / 2])) {
+        event_timer_place(event_timers[(i - 1) / 2], i);
         i = (i - 1) / 2;
     }
     for (;;) {
         size_t least = i;
+        EVENT_TIMER *least_t = t;
         size_t left = 2 * i + 1;
-        size_t right = left + 1;
-        if (left < event_timer_count &&
-            event_timer_before(event_timers + left, event_timers + least))
-            least = left;
-        if (right < event_timer_count &&
-            event_timer_before(event_timers + right, event_timers + least))
-            least = right;
+        if (left < event_timer_count && event_timer_before(event_timers[left], least_t))
+            least_t = event_timers[least = left];
+        if (left + 1 < event_timer_count && event_timer_before(event_timers[left + 1], least_t))
+            least_t = event_timers[least = left + 1];
         if (least == i)
-            return;
-        event_timer_swap(i, least);
+            break;
+        event_timer_place(least_t, i);
         i = least;
     }
+    event_timer_place(t, i);
 }
 
-static void event_timer_remove(size_t i)
+/* Take a timer out of the heap and the hash table, and free it. */
+static void event_timer_remove(EVENT_TIMER *t)
 {
+    EVENT_TIMER **tpp = event_timer_link(t->fn, t->ctx);
+    size_t i = t->heap_index;
+
+    *tpp = t->hash_next;
     event_timer_count--;
     if (i < event_timer_count) {
-        event_timers[i] = event_timers[event_timer_count];
+        event_timer_place(event_timers[event_timer_count], i);
         event_timer_sift(i);
     }
-}
-
-static size_t event_timer_find(EVENT_FN fn, void *context)
-{
-    for (size_t i = 0; i < event_timer_count; i++)
-        if (event_timers[i].fn == fn && event_timers[i].ctx == context)
-            return i;
-    return SIZE_MAX;
+    myfree(t);
 }
 
 void event_request_timer(EVENT_FN fn, void *context, int delay_ms)
 {
-    size_t i = event_timer_find(fn, context);
+    EVENT_TIMER *t;
 
     if (delay_ms < 0)
         delay_ms = 0;
-    if (i == SIZE_MAX) {
+    if (event_timer_buckets == 0)
+        event_timer_rehash(64);
+    if ((t = *event_timer_link(fn, context)) == 0) {
         if (event_timer_count == event_timer_size) {
             event_timer_size = event_timer_size ? checked_mul(event_timer_size, 2) : 16;
             event_timers = myrealloc_array(event_timers, event_timer_size, sizeof(*event_timers));
         }
-        i = event_timer_count++;
-        event_timers[i].fn = fn;
-        event_timers[i].ctx = context;
+        t = mymalloc(sizeof(*t));
+        t->fn = fn;
+        t->ctx = context;
+        event_timer_place(t, event_timer_count++);
+        size_t b = event_timer_bucket(fn, context, event_timer_buckets);
+        t->hash_next = event_timer_hash[b];
+        event_timer_hash[b] = t;
+        if (event_timer_count > 2 * event_timer_buckets)
+            event_timer_rehash(checked_mul(event_timer_buckets, 4));
     }
-    event_timers[i].when = mono_ms() + delay_ms;
-    event_timers[i].seq = event_timer_seq++;
-    event_timer_sift(i);
+    t->when = mono_ms() + delay_ms;
+    t->seq = event_timer_seq++;
+    event_timer_sift(t->heap_index);
 }
 
 int event_cancel_timer(EVENT_FN fn, void *context)
 {
-    size_t i = event_timer_find(fn, context);
+    EVENT_TIMER *t;
 
-    if (i == SIZE_MAX)
+    if (event_timer_buckets == 0 || (t = *event_timer_link(fn, context)) == 0)
         return 0;
-    event_timer_remove(i);
+    event_timer_remove(t);
     return 1;
 }
 
@@ -220,10 +267,11 @@ static void event_run_timers(void)
     uint64_t limit = event_timer_seq;
     int64_t now = mono_ms();
 
-    while (event_timer_count > 0 && event_timers[0].when <= now && event_timers[0].seq < limit) {
-        EVENT_TIMER due = event_timers[0];
-        event_timer_remove(0);
-        due.fn(EVENT_TIME, due.ctx);
+    while (event_timer_count > 0 && event_timers[0]->when <= now && event_timers[0]->seq < limit) {
+        EVENT_FN fn = event_timers[0]->fn;
+        void *ctx = event_timers[0]->ctx;
+        event_timer_remove(event_timers[0]);
+        fn(EVENT_TIME, ctx);
     }
 }
 
@@ -243,7 +291,7 @@ void event_loop(int timeout_ms)
 
     event_init();
     if (event_timer_count > 0) {
-        int64_t left = event_timers[0].when - mono_ms();
+        int64_t left = event_timers[0]->when - mono_ms();
         if (left < 0)
             left = 0;
         if (wait < 0 || left < wait)

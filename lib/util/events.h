@@ -32,8 +32,8 @@
  * same round is dropped, so a callback is never called for a descriptor it
  * no longer owns.  A timer requested from a timer callback runs at the
  * earliest in the next round, so a zero-delay timer cannot starve I/O.
- * Timers use a monotonic clock; they are kept in a binary heap (O(log n)
- * insert and expiry; replace and cancel search for fn+ctx, O(n)).
+ * Timers use a monotonic clock; they are kept in a binary heap with a hash
+ * index on fn+ctx (request, replace, cancel and expiry are O(log n)).
  *
  * What can go wrong: epoll_create/epoll_ctl failures are msg_fatal (out of
  * resources); a bad descriptor is msg_panic.

@@ -201,6 +201,62 @@ static void test_timer_order_replace_cancel(void)
             PTEST_FAIL("cancelled timer %d fired", fired[k]);
 }
 
+/* Random requests, re-requests and cancels against a model of what must fire. */
+#define NMODEL 5000
+
+static int64_t model_when[NMODEL]; /* 0: not active */
+static int model_fired[NMODEL];
+static int64_t model_last_when;
+static int model_bad_order;
+static int model_fire_count;
+
+static void on_model_timer(int event, void *context)
+{
+    long id = (long)context;
+
+    model_fire_count++;
+    model_fired[id]++;
+    /* Allow 2 ms of slack: the model's clock reading is not the library's. */
+    if (model_when[id] + 2 < model_last_when)
+        model_bad_order++;
+    if (model_when[id] > model_last_when)
+        model_last_when = model_when[id];
+    model_when[id] = 0;
+}
+
+static void test_timer_model(void)
+{
+    int active = 0;
+
+    srand(4242);
+    for (int op = 0; op < 4 * NMODEL; op++) {
+        long id = rand() % NMODEL;
+        if (rand() % 4 == 0) {
+            int got = event_cancel_timer(on_model_timer, (void *)id);
+            if (got != (model_when[id] != 0))
+                PTEST_FAIL("cancel %ld: got %d, want %d", id, got, model_when[id] != 0);
+            active -= got;
+            model_when[id] = 0;
+        } else {
+            int delay = rand() % 50;
+            active += model_when[id] == 0;
+            event_request_timer(on_model_timer, (void *)id, delay);
+            model_when[id] = mono_ms() + delay;
+        }
+    }
+    int64_t start = mono_ms();
+    while (model_fire_count < active && mono_ms() - start < 3000)
+        event_loop(100);
+    PTEST_INT_EQ(model_fire_count, active);
+    PTEST_INT_EQ(model_bad_order, 0);
+    for (int i = 0; i < NMODEL; i++)
+        if (model_fired[i] > 1 || model_when[i] != 0)
+            PTEST_FAIL("timer %d fired %d times, still pending %d", i, model_fired[i],
+                       model_when[i] != 0);
+    /* Nothing is left: a cancel finds nothing. */
+    PTEST_INT_EQ(event_cancel_timer(on_model_timer, (void *)1), 0);
+}
+
 static void test_timer_wait_is_bounded(void)
 {
     fired_count = 0;
@@ -281,6 +337,7 @@ static const PTEST_CASE cases[] = {
     {"disable_in_same_round", test_disable_in_same_round},
     {"descriptor_reuse", test_descriptor_reuse},
     {"timer_order_replace_cancel", test_timer_order_replace_cancel},
+    {"timer_model", test_timer_model},
     {"timer_wait_is_bounded", test_timer_wait_is_bounded},
     {"zero_delay_timer_no_starvation", test_zero_delay_timer_no_starvation},
     {"fork", test_fork},
