@@ -8,9 +8,11 @@
  * Keys are folded as for any fixed-string table; a later duplicate wins.
  * The table is read-only.  Errors (surrogate table, Postfix's wording):
  *   bad syntax: "inline:NAME"; need "inline:{name=value...}"
- *     (no outer braces, unbalanced braces, text after the closing brace,
- *     no elements)
- *   missing '=' after attribute name: "inline:NAME"; need ...
+ *     (no outer braces, "{}", unbalanced braces, text after the closing
+ *     brace)
+ *   empty table: ...                      ("{ }")
+ *   no key found; expected format: key = value: ...   (an empty "{ }" element)
+ *   missing '=' after attribute name: ...
  * An element with an empty key is ignored; an empty value is kept.
  */
 #include <fcntl.h>
@@ -44,7 +46,8 @@ DICT *dict_inline_open(const char *name, int open_flags, int dict_flags)
     dict = dict_ht_open(DICT_TYPE_INLINE, name, open_flags,
                         (dict_flags & ~(DICT_FLAG_DUP_WARN | DICT_FLAG_DUP_IGNORE)) |
                             DICT_FLAG_DUP_REPLACE);
-    if (*cp != CHARS_BRACE[0] || extpar(&cp, CHARS_BRACE, EXTPAR_FLAG_STRIP) != 0) {
+    if (*cp != CHARS_BRACE[0] || strlen(cp) <= 2 ||
+        extpar(&cp, CHARS_BRACE, EXTPAR_FLAG_STRIP) != 0) {
         err = "bad syntax";
     } else {
         while ((elem = mystrtokq(&cp, CHARS_COMMA_SP, CHARS_BRACE)) != 0) {
@@ -52,8 +55,12 @@ DICT *dict_inline_open(const char *name, int open_flags, int dict_flags)
                 err = "bad syntax";
                 break;
             }
+            if (*skipblanks(elem) == 0) {
+                err = "no key found; expected format: key = value";
+                break;
+            }
             if (split_nameval(elem, &key, &value) != 0) {
-                err = *skipblanks(elem) ? "missing '=' after attribute name" : "bad syntax";
+                err = "missing '=' after attribute name";
                 break;
             }
             count++;
@@ -62,7 +69,7 @@ DICT *dict_inline_open(const char *name, int open_flags, int dict_flags)
             dict->update(dict, key, value);
         }
         if (err == 0 && count == 0)
-            err = "bad syntax";
+            err = "empty table";
     }
     myfree(copy);
     dict->flags = (dict->flags & ~DICT_FLAG_DUP_REPLACE) | (dict_flags & DICT_FLAG_DUP_REPLACE);
