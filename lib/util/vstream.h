@@ -93,6 +93,8 @@
  * must reject bare CR (SMTP) looks for them in vp.
  *
  * What can go wrong: I/O errors and timeouts are reported, never fatal.
+ * Writing to a socket or pipe whose reader went away raises SIGPIPE like
+ * write(2) does; daemons ignore SIGPIPE and then see EPIPE here.
  * Misuse (writing to a read-only stream, maxlen < 2) is a msg_panic.
  */
 #ifndef POSTERN_VSTREAM_H
