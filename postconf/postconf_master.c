@@ -167,12 +167,14 @@ void pcf_show_master_params(int mode, char **filters)
     VSTRING *full = vstring_alloc(100);
 
     for (MASTER_ENT *ent = pcf_master_list; ent; ent = ent->next) {
-        ARGV *names = argv_alloc(4);
-        ARGV *values = argv_alloc(4);
+        ARGV *names;
+        ARGV *values;
         const char *rest;
 
         if (!pcf_selected(ent, filters, &rest))
             continue;
+        names = argv_alloc(4);
+        values = argv_alloc(4);
         for (size_t a = 1, end = master_ent_options_end(ent); a + 1 < end; a++) {
             char *n;
             char *v;

@@ -20,7 +20,7 @@ import subprocess
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OURS = os.path.join(ROOT, "build", "bin", "postconf")
+OURS = os.environ.get("POSTERN_POSTCONF", os.path.join(ROOT, "build", "bin", "postconf"))
 THEIRS = "/usr/sbin/postconf"
 CORPUS = os.path.join(ROOT, "tests", "postconf")
 
