@@ -182,6 +182,7 @@ int main(int argc, char **argv)
                 break;
         }
     }
+    free(buf);
     printf("fuzz: %ld runs, no crash\n", runs);
     return 0;
 }
