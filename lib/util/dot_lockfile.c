@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -107,19 +106,11 @@ int dot_lockfile_as(const char *path, const DOT_LOCK_OPTS *opts, VSTRING *why, u
         errno = EPERM;
         return -1;
     }
-    int ngroups = getgroups(0, (gid_t *)0);
-    if (ngroups < 0)
-        msg_fatal("dot_lockfile_as: getgroups: %m");
-    gid_t *groups = mymalloc_array((size_t)ngroups + 1, sizeof(gid_t));
-    if ((ngroups = getgroups(ngroups, groups)) < 0)
-        msg_fatal("dot_lockfile_as: getgroups: %m");
-    set_eugid(uid, gid);
+    SET_EUGID_SAVED saved;
+    set_eugid_enter(&saved, uid, gid);
     int ret = dot_lockfile(path, opts, why);
     int err = errno;
-    set_eugid(0, saved_gid);
-    if (setgroups((size_t)ngroups, groups) < 0)
-        msg_fatal("dot_lockfile_as: restore supplementary groups: %m");
-    myfree(groups);
+    set_eugid_leave(&saved);
     errno = err;
     return ret;
 }

@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -182,20 +181,11 @@ int open_as(const char *path, int flags, mode_t mode, struct stat *st, uid_t uid
         errno = EPERM;
         return -1;
     }
-    int ngroups = getgroups(0, (gid_t *)0);
-    if (ngroups < 0)
-        msg_fatal("open_as: getgroups: %m");
-    gid_t *groups = mymalloc_array((size_t)ngroups + 1, sizeof(gid_t));
-    if ((ngroups = getgroups(ngroups, groups)) < 0)
-        msg_fatal("open_as: getgroups: %m");
-
-    set_eugid(uid, gid);
+    SET_EUGID_SAVED saved;
+    set_eugid_enter(&saved, uid, gid);
     int fd = safe_open(path, flags, mode, st, SAFE_OPEN_ANY_UID, SAFE_OPEN_ANY_GID, why);
     int err = errno;
-    set_eugid(0, saved_gid);
-    if (setgroups((size_t)ngroups, groups) < 0)
-        msg_fatal("open_as: restore supplementary groups: %m");
-    myfree(groups);
+    set_eugid_leave(&saved);
     errno = err;
     return fd;
 }

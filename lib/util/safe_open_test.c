@@ -335,6 +335,22 @@ static void test_set_eugid_is_temporary(void)
     set_eugid(0, 0);
     PTEST_INT_EQ(geteuid(), 0);
     PTEST_INT_EQ(getegid(), 0);
+
+    /* The bracket restores the supplementary groups too. */
+    gid_t three[3] = {0, 4, 7};
+    gid_t list[8];
+    if (setgroups(3, three) < 0)
+        PTEST_FAIL("setgroups: %s", strerror(errno));
+    SET_EUGID_SAVED saved;
+    set_eugid_enter(&saved, NOBODY, NOBODY);
+    PTEST_INT_EQ(geteuid(), NOBODY);
+    PTEST_INT_EQ(getgroups(8, list), 1);
+    PTEST_INT_EQ(list[0], NOBODY);
+    set_eugid_leave(&saved);
+    PTEST_INT_EQ(geteuid(), 0);
+    PTEST_INT_EQ(getgroups(8, list), 3);
+    PTEST_INT_EQ(list[1], 4);
+    PTEST_INT_EQ(list[2], 7);
 }
 
 static void test_set_ugid_unprivileged_is_fatal(void)

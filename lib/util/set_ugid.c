@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "msg.h"
+#include "mymalloc.h"
 #include "set_ugid.h"
 
 void set_ugid(uid_t uid, gid_t gid)
@@ -52,6 +53,31 @@ void set_eugid(uid_t uid, gid_t gid)
         msg_fatal("set_eugid: setgroups(%ld): %m", (long)gid);
     if (uid != 0 && seteuid(uid) < 0)
         msg_fatal("set_eugid: seteuid(%ld): %m", (long)uid);
+}
+
+void set_eugid_enter(SET_EUGID_SAVED *saved, uid_t uid, gid_t gid)
+{
+    saved->uid = geteuid();
+    saved->gid = getegid();
+    if ((saved->ngroups = getgroups(0, (gid_t *)0)) < 0)
+        msg_fatal("set_eugid_enter: getgroups: %m");
+    saved->groups = mymalloc_array((size_t)saved->ngroups + 1, sizeof(gid_t));
+    if ((saved->ngroups = getgroups(saved->ngroups, saved->groups)) < 0)
+        msg_fatal("set_eugid_enter: getgroups: %m");
+    set_eugid(uid, gid);
+}
+
+void set_eugid_leave(SET_EUGID_SAVED *saved)
+{
+    set_eugid(saved->uid, saved->gid);
+    if (saved->uid != 0 && seteuid(0) < 0)
+        msg_fatal("set_eugid_leave: seteuid(0): %m");
+    if (setgroups((size_t)saved->ngroups, saved->groups) < 0)
+        msg_fatal("set_eugid_leave: restore supplementary groups: %m");
+    if (saved->uid != 0 && seteuid(saved->uid) < 0)
+        msg_fatal("set_eugid_leave: seteuid(%ld): %m", (long)saved->uid);
+    myfree(saved->groups);
+    saved->groups = 0;
 }
 
 void chroot_uid(const char *root_dir, const char *user_name)

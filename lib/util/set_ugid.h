@@ -13,6 +13,12 @@
  *                         acting on behalf of a user for a moment.  Needs
  *                         root as the real or saved uid; msg_fatal on
  *                         failure.
+ *   set_eugid_enter(&saved, uid, gid)
+ *   set_eugid_leave(&saved)
+ *                         the bracket around acting as uid/gid for a moment:
+ *                         enter saves the effective IDs and the supplementary
+ *                         group list and calls set_eugid(); leave restores
+ *                         all three.  Both msg_fatal on failure.
  *   chroot_uid(root_dir, user_name)
  *                         what a daemon does after opening its privileged
  *                         resources: look up user_name (null: no change of
@@ -31,6 +37,15 @@
 
 extern void set_ugid(uid_t uid, gid_t gid);
 extern void set_eugid(uid_t uid, gid_t gid);
+typedef struct SET_EUGID_SAVED {
+    uid_t uid;
+    gid_t gid;
+    int ngroups;
+    gid_t *groups;
+} SET_EUGID_SAVED;
+
+extern void set_eugid_enter(SET_EUGID_SAVED *saved, uid_t uid, gid_t gid);
+extern void set_eugid_leave(SET_EUGID_SAVED *saved);
 extern void chroot_uid(const char *root_dir, const char *user_name);
 
 #endif
