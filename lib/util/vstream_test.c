@@ -698,6 +698,56 @@ static void test_custom_io_layer(void)
     vstring_free(buf);
 }
 
+/* Plain read()/write(), counted: the system-call budget of a pipelined session. */
+static int counted_reads;
+static int counted_writes;
+
+static ssize_t counted_read(VSTREAM *stream, void *buf, size_t len, int timeout_ms, void *ctx)
+{
+    counted_reads++;
+    return read(vstream_fileno(stream), buf, len);
+}
+
+static ssize_t counted_write(VSTREAM *stream, void *buf, size_t len, int timeout_ms, void *ctx)
+{
+    counted_writes++;
+    return write(vstream_fileno(stream), buf, len);
+}
+
+static void test_syscalls_per_pipelined_batch(void)
+{
+    int sv[2];
+    VSTRING *batch = vstring_alloc(40000);
+    VSTRING *line = vstring_alloc(100);
+
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
+        PTEST_FAIL("socketpair: %s", strerror(errno));
+        return;
+    }
+    for (int i = 0; i < 1000; i++)
+        vstring_sprintf_append(batch, "RCPT TO:<user%04d@example.com>\r\n", i);
+    if (write(sv[1], vstring_str(batch), VSTRING_LEN(batch)) != (ssize_t)VSTRING_LEN(batch))
+        PTEST_FAIL("write: %s", strerror(errno));
+    VSTREAM *stream = vstream_fdopen(sv[0], VSTREAM_RDWR);
+    vstream_set_io(stream, counted_read, counted_write, 0);
+    int lines = 0;
+    /* Answer each command; replies go out when no more input is buffered. */
+    while (vstream_peek(stream) > 0 || lines == 0) {
+        if (vstream_get_line(stream, line, 1000, VSTREAM_LINE_STRIP) != VSTREAM_LINE_CRLF)
+            break;
+        lines++;
+        vstream_fputs(stream, "250 2.1.5 Ok\r\n");
+    }
+    vstream_fflush(stream);
+    PTEST_INT_EQ(lines, 1000);
+    PTEST_INT_EQ(counted_reads, 1);
+    PTEST_INT_EQ(counted_writes, 1);
+    vstream_fclose(stream);
+    close(sv[1]);
+    vstring_free(batch);
+    vstring_free(line);
+}
+
 /* STARTTLS: pipelined plaintext after the command is thrown away. */
 static void test_fpurge(void)
 {
@@ -727,6 +777,7 @@ static void test_fpurge(void)
 
 static const PTEST_CASE cases[] = {
     {"custom_io_layer", test_custom_io_layer},
+    {"syscalls_per_pipelined_batch", test_syscalls_per_pipelined_batch},
     {"fpurge", test_fpurge},
     {"get_line_memory", test_get_line_memory},
     {"get_line_one_byte_reads", test_get_line_one_byte_reads},
