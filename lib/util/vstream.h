@@ -34,8 +34,9 @@
  * (the default).  A timeout is a deadline for one whole call: a
  * vstream_get_line(), vstream_fread() or vstream_fflush() that has not
  * finished within that many milliseconds fails with errno ETIMEDOUT and sets
- * the timeout flag (vstream_ftimeout), so a peer that sends one byte a minute
- * cannot keep a line read alive forever.
+ * the timeout flag (vstream_ftimeout) as well as the error flag, so a peer
+ * that sends one byte a minute cannot keep a line read alive forever.  Other
+ * calls (getc, fwrite, implicit flushes) each get the full timeout.
  *
  * Reading:
  *   vstream_getc(s)               next byte, or VSTREAM_EOF on end of file,
@@ -71,7 +72,9 @@
  * before the handshake must never be taken as if it came over TLS.
  *
  * Flags: vstream_feof, vstream_ferror, vstream_ftimeout; vstream_clearerr()
- * resets them (end of file is sticky until then).
+ * resets them.  All three are sticky until then: after end of file, an error
+ * or a timeout, reads return end of file and writes fail without a system
+ * call.
  *
  * The line reader.  vstream_get_line(s, vp, maxlen, flags) takes at most
  * maxlen bytes (maxlen >= 2) from the stream, the line terminator included,
