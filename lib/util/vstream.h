@@ -72,9 +72,9 @@
  * before the handshake must never be taken as if it came over TLS.
  *
  * Flags: vstream_feof, vstream_ferror, vstream_ftimeout; vstream_clearerr()
- * resets them.  All three are sticky until then: after end of file, an error
- * or a timeout, reads return end of file and writes fail without a system
- * call.
+ * resets them.  They are sticky until then: after end of file, reads
+ * report end of file (writes still work: a peer may half-close); after an
+ * error or a timeout, reads and writes fail without a system call.
  *
  * The line reader.  vstream_get_line(s, vp, maxlen, flags) takes at most
  * maxlen bytes (maxlen >= 2) from the stream, the line terminator included,
