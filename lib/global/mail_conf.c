@@ -121,6 +121,8 @@ static void mail_conf_store(const char *name, const char *value, int lineno, con
     if (conf_table == 0)
         conf_table = htable_create(100);
     if ((e = htable_find(conf_table, name)) != 0) {
+        if (origin && e->lineno == 0)
+            return;                     /* an override (-o) wins over the file */
         if (origin && e->lineno > 0)
             msg_warn("%s, line %d: overriding earlier entry: %s=%s", origin, lineno, name,
                      e->value);
@@ -256,6 +258,21 @@ int mail_conf_parse(const char *text, size_t len, const char *origin, VSTRING *w
     return ret;
 }
 
+/* mail_conf_forget_file - drop values that came from a file, keep overrides */
+static void mail_conf_forget_file(void)
+{
+    ARGV *names;
+
+    if (conf_table == 0)
+        return;
+    names = mail_conf_names();
+    for (size_t i = 0; i < names->argc; i++)
+        if (mail_conf_lineno(names->argv[i]) > 0)
+            htable_delete(conf_table, names->argv[i], mail_conf_entry_free);
+    argv_free(names);
+    mail_conf_cache_flush();
+}
+
 /* mail_conf_read_file - read and parse one file; fatal on syntax errors */
 int mail_conf_read_file(const char *path)
 {
@@ -292,6 +309,7 @@ int mail_conf_read_file(const char *path)
             msg_fatal("%s: file too large", path);
     }
     close(fd);
+    mail_conf_forget_file();            /* a second read replaces the first */
     why = vstring_alloc(100);
     if (mail_conf_parse(vstring_str(buf), VSTRING_LEN(buf), path, why) < 0)
         msg_fatal("%s", vstring_str(why));

@@ -16,7 +16,9 @@
  * appended); lines whose first non-blank character is "#" and blank lines
  * are ignored; a "#" elsewhere is part of the value; the last assignment of
  * a name wins.  config_directory is recorded as if main.cf set it (as
- * Postfix does).
+ * Postfix does).  Overrides (mail_conf_update, e.g. master.cf -o) win over
+ * the file whether they come before or after mail_conf_read(); reading
+ * again replaces what the previous read set.
  *
  *   mail_conf_lookup(name)      raw value set in main.cf (or by -o / an
  *                               override), null if not set there

@@ -478,7 +478,43 @@ static void test_list_values(void)
     vstring_free(got);
 }
 
+/* Overrides win over main.cf in either order; a second read replaces the first. */
+static void test_override_and_reread(void)
+{
+    char dir[] = "/tmp/mail_conf_test.XXXXXX";
+    char path[sizeof(dir) + 10];
+    FILE *fp;
+
+    if (mkdtemp(dir) == 0) {
+        PTEST_FAIL("mkdtemp: %m");
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/main.cf", dir);
+    if ((fp = fopen(path, "w")) == 0)
+        return;
+    fputs("relayhost = file\nmydomain = one.example\n", fp);
+    fclose(fp);
+    mail_conf_reset();
+    mail_conf_set_dir(dir);
+    mail_conf_update("relayhost", "override");
+    mail_conf_read();
+    PTEST_STR_EQ(mail_conf_lookup("relayhost"), "override");
+    PTEST_STR_EQ(mail_conf_lookup("config_directory"), dir);
+    if ((fp = fopen(path, "w")) == 0)
+        return;
+    fputs("myorigin = two.example\n", fp);
+    fclose(fp);
+    mail_conf_read();
+    PTEST_STR_EQ(mail_conf_lookup("mydomain"), 0);
+    PTEST_STR_EQ(mail_conf_lookup("myorigin"), "two.example");
+    PTEST_STR_EQ(mail_conf_eval("myorigin"), "two.example");
+    PTEST_STR_EQ(mail_conf_lookup("relayhost"), "override");
+    unlink(path);
+    rmdir(dir);
+}
+
 static const PTEST_CASE cases[] = {
+    {"override_and_reread", test_override_and_reread},
     {"dir_allowed", test_dir_allowed},
     {"list_values", test_list_values},
     {"computed_default_loops", test_computed_default_loops},
