@@ -3,16 +3,17 @@
  *
  * State: either collecting a header block (MIME_STATE_HEAD, with the class
  * of the block) or passing body lines (MIME_STATE_BODY).  A stack of
- * frames records the enclosing multiparts (with their boundaries) and
- * attached messages; its height is the nesting depth.  The entity being
+ * frames records the enclosing multiparts with their boundaries; its
+ * height is the nesting depth.  Attached messages need no frame.  The entity being
  * described by the current header block (type, encoding, boundary) is in
  * cur_*; the encoding that body lines are checked against is in
  * body_encoding.
  *
  * Nothing recurses.  A line may be looked at again after a state change
  * (a non-header line that ends a header block is body text of the new
- * state); each such step either reaches the body state or pushes a frame,
- * so the number of steps per line is bounded by the nesting limit.
+ * state); each such step either reaches the body state or starts the
+ * headers of an attached message, which the same line then ends, so a
+ * line is looked at no more than three times.
  */
 #include <string.h>
 #include <strings.h>
@@ -44,7 +45,6 @@
 #define MIME_ENC_OTHER 3 /* quoted-printable, base64, unknown */
 
 #define MIME_FRAME_MULTIPART 1
-#define MIME_FRAME_MESSAGE 2
 
 typedef struct MIME_FRAME {
     int kind;
@@ -77,7 +77,8 @@ struct MIME_STATE {
     int cur_ctype; /* entity of the current header block */
     int cur_digest;
     int cur_encoding;
-    VSTRING *cur_boundary; /* empty: none */
+    VSTRING *cur_boundary;      /* empty: none */
+    VSTRING *cur_encoding_name; /* as written, for error reports */
     int body_encoding;
 
     MIME_FRAME *frames;
@@ -173,6 +174,8 @@ MIME_STATE *mime_state_alloc(int flags, const MIME_STATE_LIMITS *limits,
     ms->prev_rec = MIME_REC_NORM;
     ms->hdr_buf = vstring_alloc(100);
     ms->cur_boundary = vstring_alloc(10);
+    ms->cur_encoding_name = vstring_alloc(10);
+    vstring_set_limit(ms->cur_encoding_name, 100);
     vstring_set_limit(ms->cur_boundary, ms->limits.boundary_length_limit);
     ms->cur_ctype = MIME_CTYPE_OTHER;
     ms->cur_encoding = MIME_ENC_7BIT;
@@ -196,6 +199,7 @@ void mime_state_free(MIME_STATE *ms)
         myfree(ms->frames);
     vstring_free(ms->hdr_buf);
     vstring_free(ms->cur_boundary);
+    vstring_free(ms->cur_encoding_name);
     myfree(ms);
 }
 
@@ -342,6 +346,16 @@ static void mime_state_content_type(MIME_STATE *ms, VSTRING *buf)
             }
         }
     }
+    /*
+     * Postfix 3.7 follows nesting_limit + 2 levels of multipart (observed;
+     * attached messages do not count) and names the Content-Type header
+     * that goes too deep.
+     */
+    if (ms->cur_ctype == MIME_CTYPE_MULTIPART && VSTRING_LEN(ms->cur_boundary) > 0 &&
+        ms->depth >= checked_add(ms->limits.nesting_limit, 2)) {
+        mime_state_error_found(ms, MIME_ERR_NESTING, vstring_str(buf), VSTRING_LEN(buf));
+        ms->cur_ctype = MIME_CTYPE_OTHER;
+    }
     vstring_free(tok);
     vstring_free(attr);
 }
@@ -354,6 +368,10 @@ static void mime_state_encoding(MIME_STATE *ms, VSTRING *buf)
     vstring_set_limit(tok, 64);
     mime_state_value(buf, &lex);
     if (mime_lex(&lex, tok) != MIME_TOK_WORD)
+        ms->cur_encoding = MIME_ENC_OTHER;
+    else
+        vstring_strcpy(ms->cur_encoding_name, vstring_str(tok));
+    if (VSTRING_LEN(tok) == 0)
         ms->cur_encoding = MIME_ENC_OTHER;
     else if (strcasecmp(vstring_str(tok), "7bit") == 0)
         ms->cur_encoding = MIME_ENC_7BIT;
@@ -418,6 +436,7 @@ static void mime_state_head_start(MIME_STATE *ms, int hdr_class, int digest_part
     ms->cur_digest = 0;
     ms->cur_encoding = MIME_ENC_7BIT;
     vstring_reset(ms->cur_boundary);
+    vstring_reset(ms->cur_encoding_name);
 }
 
 /*
@@ -444,11 +463,8 @@ static void mime_state_head_done(MIME_STATE *ms, const char *text, size_t len)
         ctype = MIME_CTYPE_OTHER;
     /* Postfix reports a bad encoding but still follows the structure. */
     if (ctype != MIME_CTYPE_OTHER && ms->cur_encoding == MIME_ENC_OTHER)
-        mime_state_error_found(ms, MIME_ERR_ENCODING_DOMAIN, text, len);
-    if (ctype != MIME_CTYPE_OTHER && ms->depth >= ms->limits.nesting_limit) {
-        mime_state_error_found(ms, MIME_ERR_NESTING, text, len);
-        ctype = MIME_CTYPE_OTHER;
-    }
+        mime_state_error_found(ms, MIME_ERR_ENCODING_DOMAIN, vstring_str(ms->cur_encoding_name),
+                               VSTRING_LEN(ms->cur_encoding_name));
     if (ctype == MIME_CTYPE_MULTIPART) {
         MIME_FRAME *fp = mime_state_push(ms, MIME_FRAME_MULTIPART);
 
@@ -457,7 +473,7 @@ static void mime_state_head_done(MIME_STATE *ms, const char *text, size_t len)
         fp->digest = ms->cur_digest;
         fp->encoding = ms->cur_encoding;
     } else if (ctype == MIME_CTYPE_MESSAGE) {
-        mime_state_push(ms, MIME_FRAME_MESSAGE);
+        /* An attached message needs no frame: it ends with its container. */
         mime_state_head_start(ms, MIME_HDR_NESTED, 0);
     }
 }

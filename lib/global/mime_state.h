@@ -66,23 +66,27 @@
  *   header_size_limit (102400)   bytes kept of one logical header; the
  *                                excess is dropped and MIME_ERR_TRUNC_HEADER
  *                                is set
- *   nesting_limit (100)          multipart/message levels followed; deeper
- *                                entities are treated as plain body text
- *                                and MIME_ERR_NESTING is set
+ *   nesting_limit (100)          multipart nesting: like Postfix 3.7
+ *                                (observed), nesting_limit + 2 levels of
+ *                                multipart are followed; a deeper one is
+ *                                plain body text and MIME_ERR_NESTING is
+ *                                set.  Attached messages (message/rfc822)
+ *                                do not count and cost no memory.
  *   boundary_length_limit (2048) bytes of a boundary string that are
  *                                kept and compared (as a prefix, as
  *                                Postfix does)
  *
  * Errors:
- *   MIME_ERR_NESTING             nesting deeper than the limit
+ *   MIME_ERR_NESTING             nesting deeper than the limit (text: the
+ *                                Content-Type header of the multipart)
  *   MIME_ERR_TRUNC_HEADER        a header longer than header_size_limit
  *   MIME_ERR_8BIT_IN_HEADER      a byte >= 0x80 in any header
  *   MIME_ERR_8BIT_IN_7BIT_BODY   a byte >= 0x80 in an entity whose
  *                                encoding is (or defaults to) 7bit
  *   MIME_ERR_ENCODING_DOMAIN     multipart/(any) or message/(any) with an encoding
- *                                other than 7bit, 8bit or binary (its
- *                                structure is still followed, as in
- *                                Postfix)
+ *                                other than 7bit, 8bit or binary (text:
+ *                                the encoding; the structure is still
+ *                                followed, as in Postfix)
  *
  * Structure rules: a line is a header when its first record starts with
  * "Name:" (is_header_buf); a header name split over records is not seen.
@@ -97,8 +101,9 @@
  * multipart without a boundary parameter is plain text.
  *
  * Cost: each byte is looked at a bounded number of times; boundary lines
- * are compared against at most nesting_limit boundaries.  Memory is
- * bounded by header_size_limit plus nesting_limit * boundary_length_limit.
+ * are compared against at most nesting_limit + 2 boundaries.  Memory is
+ * bounded by header_size_limit plus (nesting_limit + 2) *
+ * boundary_length_limit.
  */
 #ifndef POSTERN_MIME_STATE_H
 #define POSTERN_MIME_STATE_H

@@ -242,7 +242,7 @@ static const MIME_CASE mime_cases[] = {
      {0, 0, 0},
      "Content-Type: multipart/mixed; boundary=b\nContent-Transfer-Encoding: base64\n\n--b\nX: 1\n",
      "P:Content-Type: multipart/mixed; boundary=b\nP:Content-Transfer-Encoding: base64\nHE\n"
-     "E16:\nB:\nB:--b\nM:X: 1\nBE\n",
+     "E16:base64\nB:\nB:--b\nM:X: 1\nBE\n",
      MIME_ERR_ENCODING_DOMAIN},
     {"truncated header",
      ALL_REPORTS,
@@ -250,16 +250,29 @@ static const MIME_CASE mime_cases[] = {
      "Subject: 0123456789\n abcdefghij\nTo: x\n",
      "E2:Subject: 0123456789\\n\nP:Subject: 0123456789\\n\nP:To: x\nHE\nBE\n",
      MIME_ERR_TRUNC_HEADER},
+    /* Postfix 3.7 follows limit + 2 multipart levels: here three. */
     {"nesting limit",
      ALL_REPORTS,
-     {0, 2, 0},
+     {0, 1, 0},
      "Content-Type: multipart/mixed; boundary=a\n\n--a\n"
      "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
-     "Content-Type: multipart/mixed; boundary=c\n\n--c\nX: 1\n--b--\n--a--\n",
+     "Content-Type: multipart/mixed; boundary=c\n\n--c\n"
+     "Content-Type: multipart/mixed; boundary=d\n\n--d\nX: 1\n--c--\n--b--\n--a--\n",
      "P:Content-Type: multipart/mixed; boundary=a\nHE\nB:\nB:--a\n"
      "M:Content-Type: multipart/mixed; boundary=b\nB:\nB:--b\n"
-     "M:Content-Type: multipart/mixed; boundary=c\nE1:\nB:\nB:--c\nB:X: 1\nB:--b--\nB:--a--\nBE\n",
+     "M:Content-Type: multipart/mixed; boundary=c\nB:\nB:--c\n"
+     "E1:Content-Type: multipart/mixed; boundary=d\n"
+     "M:Content-Type: multipart/mixed; boundary=d\nB:\nB:--d\nB:X: 1\nB:--c--\nB:--b--\n"
+     "B:--a--\nBE\n",
      MIME_ERR_NESTING},
+    {"attached messages do not count",
+     ALL_REPORTS,
+     {0, 1, 0},
+     "Content-Type: message/rfc822\n\nContent-Type: message/rfc822\n\n"
+     "Content-Type: message/rfc822\n\nContent-Type: message/rfc822\n\nX: deep\n",
+     "P:Content-Type: message/rfc822\nHE\nB:\nN:Content-Type: message/rfc822\nB:\n"
+     "N:Content-Type: message/rfc822\nB:\nN:Content-Type: message/rfc822\nB:\nN:X: deep\nBE\n",
+     0},
     {"mime disabled",
      MIME_OPT_DISABLE_MIME | ALL_REPORTS,
      {0, 0, 0},
@@ -470,12 +483,16 @@ static void test_hostile_structure(void)
     PTEST_INT_EQ(errs, MIME_ERR_NESTING);
     if (secs > 3.0)
         PTEST_FAIL("took %.2f seconds", secs);
-    /* Message/rfc822 all the way down. */
+    /* Message/rfc822 all the way down: not nesting for Postfix, and no memory. */
     vstring_strcpy(msg, "");
-    for (int i = 0; i < 5000; i++)
+    for (int i = 0; i < 100000; i++)
         vstring_strcat(msg, "Content-Type: message/rfc822\n\n");
+    t0 = clock();
     errs = run(ALL_REPORTS, 0, vstring_str(msg));
-    PTEST_INT_EQ(errs, MIME_ERR_NESTING);
+    secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
+    PTEST_INT_EQ(errs, 0);
+    if (secs > 3.0)
+        PTEST_FAIL("took %.2f seconds", secs);
     vstring_free(msg);
 }
 
