@@ -34,12 +34,12 @@
 #include "mymalloc.h"
 #include "postconf.h"
 
-#define PCF_MAIN_CF 0
-#define PCF_MASTER_ENTRY 1
-#define PCF_MASTER_FIELD 2
-#define PCF_MASTER_PARAM 3
-#define PCF_LIST_MAPS 4
-#define PCF_LIST_LOCKS 5
+#define PCF_MAIN_CF          0
+#define PCF_MASTER_ENTRY     1
+#define PCF_MASTER_FIELD     2
+#define PCF_MASTER_PARAM     3
+#define PCF_LIST_MAPS        4
+#define PCF_LIST_LOCKS       5
 #define PCF_LIST_SASL_SERVER 6
 #define PCF_LIST_SASL_CLIENT 7
 
@@ -163,7 +163,8 @@ int main(int argc, char **argv)
     case PCF_MASTER_FIELD:
     case PCF_MASTER_PARAM:
         if (edit) {
-            pcf_edit_master(edit, what == PCF_MASTER_ENTRY ? PCF_MASTER_EDIT_ENTRY
+            pcf_edit_master(edit,
+                            what == PCF_MASTER_ENTRY   ? PCF_MASTER_EDIT_ENTRY
                             : what == PCF_MASTER_FIELD ? PCF_MASTER_EDIT_FIELD
                                                        : PCF_MASTER_EDIT_PARAM,
                             argv + optind);

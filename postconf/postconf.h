@@ -16,12 +16,12 @@
 #include "master_ent.h"
 
 /* Command-line mode bits. */
-#define PCF_SHOW_DEFS (1 << 0)          /* -d */
-#define PCF_SHOW_NONDEF (1 << 1)        /* -n */
-#define PCF_HIDE_NAME (1 << 2)          /* -h */
-#define PCF_HIDE_VALUE (1 << 3)         /* -H */
-#define PCF_SHOW_EVAL (1 << 4)          /* -x */
-#define PCF_FOLD_LINE (1 << 5)          /* -f */
+#define PCF_SHOW_DEFS   (1 << 0) /* -d */
+#define PCF_SHOW_NONDEF (1 << 1) /* -n */
+#define PCF_HIDE_NAME   (1 << 2) /* -h */
+#define PCF_HIDE_VALUE  (1 << 3) /* -H */
+#define PCF_SHOW_EVAL   (1 << 4) /* -x */
+#define PCF_FOLD_LINE   (1 << 5) /* -f */
 
 /* postconf_print.c */
 extern void pcf_print_param(FILE *fp, int mode, const char *name, const char *value);
@@ -50,14 +50,14 @@ extern const char *pcf_suggest(const char *name);
 extern VSTRING *pcf_read_all(const char *path, struct stat *st, int *exists);
 extern void pcf_write_atomic(const char *path, const char *text, size_t len, mode_t mode);
 extern void pcf_edit_main(int cmd, char **args);
-#define PCF_EDIT_SET '='
+#define PCF_EDIT_SET     '='
 #define PCF_EDIT_EXCLUDE 'X'
 #define PCF_EDIT_COMMENT '#'
 
 /* postconf_edit_master.c */
-#define PCF_MASTER_EDIT_ENTRY 1         /* -Me, -MX, -M# */
-#define PCF_MASTER_EDIT_FIELD 2         /* -Fe */
-#define PCF_MASTER_EDIT_PARAM 3         /* -Pe, -PX */
+#define PCF_MASTER_EDIT_ENTRY 1 /* -Me, -MX, -M# */
+#define PCF_MASTER_EDIT_FIELD 2 /* -Fe */
+#define PCF_MASTER_EDIT_PARAM 3 /* -Pe, -PX */
 extern void pcf_edit_master(int cmd, int what, char **args);
 
 #endif

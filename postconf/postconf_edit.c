@@ -33,7 +33,7 @@
 #include "vstring.h"
 
 typedef struct PCF_EDIT {
-    char *value;                        /* -e only */
+    char *value; /* -e only */
     int found;
 } PCF_EDIT;
 
@@ -72,7 +72,7 @@ VSTRING *pcf_read_all(const char *path, struct stat *st, int *exists)
         }
         if (got == 0)
             break;
-        vstring_set_len(buf, VSTRING_LEN(buf) + (size_t) got);
+        vstring_set_len(buf, VSTRING_LEN(buf) + (size_t)got);
     }
     close(fd);
     return buf;
@@ -86,7 +86,7 @@ void pcf_write_atomic(const char *path, const char *text, size_t len, mode_t mod
     size_t done = 0;
 
     vstring_sprintf(tmp, "%s.tmp", path);
-    (void) unlink(vstring_str(tmp));
+    (void)unlink(vstring_str(tmp));
     if ((fd = open(vstring_str(tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
         msg_fatal("create %s: %m", vstring_str(tmp));
     while (done < len) {
@@ -95,17 +95,17 @@ void pcf_write_atomic(const char *path, const char *text, size_t len, mode_t mod
         if (got < 0) {
             if (errno == EINTR)
                 continue;
-            (void) unlink(vstring_str(tmp));
+            (void)unlink(vstring_str(tmp));
             msg_fatal("write %s: %m", vstring_str(tmp));
         }
-        done += (size_t) got;
+        done += (size_t)got;
     }
     if (fchmod(fd, mode) < 0 || fsync(fd) < 0 || close(fd) < 0) {
-        (void) unlink(vstring_str(tmp));
+        (void)unlink(vstring_str(tmp));
         msg_fatal("write %s: %m", vstring_str(tmp));
     }
     if (rename(vstring_str(tmp), path) < 0) {
-        (void) unlink(vstring_str(tmp));
+        (void)unlink(vstring_str(tmp));
         msg_fatal("rename %s to %s: %m", vstring_str(tmp), path);
     }
     /* Make the rename durable too. */
@@ -117,7 +117,7 @@ void pcf_write_atomic(const char *path, const char *text, size_t len, mode_t mod
         if (slash)
             *slash = 0;
         if ((dfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY)) >= 0) {
-            (void) fsync(dfd);
+            (void)fsync(dfd);
             close(dfd);
         }
         myfree(dir);
@@ -134,7 +134,7 @@ void pcf_edit_main(int cmd, char **args)
     VSTRING *out = vstring_alloc(4096);
     struct stat st;
     int exists;
-    int editing = 0;                    /* inside an entry being edited */
+    int editing = 0; /* inside an entry being edited */
     const char *bol;
     const char *end;
 
@@ -178,17 +178,17 @@ void pcf_edit_main(int cmd, char **args)
     text = pcf_read_all(vstring_str(path), &st, &exists);
     end = vstring_end(text);
     for (bol = vstring_str(text); bol < end;) {
-        const char *eol = memchr(bol, '\n', (size_t) (end - bol));
+        const char *eol = memchr(bol, '\n', (size_t)(end - bol));
         const char *next = eol ? eol + 1 : end;
-        size_t len = (size_t) ((eol ? eol : end) - bol);
+        size_t len = (size_t)((eol ? eol : end) - bol);
         const char *cp = bol;
 
         while (cp < bol + len && (*cp == ' ' || *cp == '\t' || *cp == '\r'))
             cp++;
         if (cp == bol + len || *cp == '#') {
-            vstring_memcat(out, bol, len);      /* blank or comment: keep */
+            vstring_memcat(out, bol, len); /* blank or comment: keep */
             vstring_addch(out, '\n');
-        } else if (cp > bol) {          /* continuation */
+        } else if (cp > bol) { /* continuation */
             if (editing && cmd == PCF_EDIT_COMMENT) {
                 vstring_addch(out, '#');
                 vstring_memcat(out, bol, len);
@@ -230,8 +230,7 @@ void pcf_edit_main(int cmd, char **args)
         }
     }
     if (cmd == PCF_EDIT_SET || exists)
-        pcf_write_atomic(vstring_str(path), vstring_str(out), VSTRING_LEN(out),
-                         st.st_mode & 07777);
+        pcf_write_atomic(vstring_str(path), vstring_str(out), VSTRING_LEN(out), st.st_mode & 07777);
     vstring_free(out);
     vstring_free(text);
     argv_free(order);

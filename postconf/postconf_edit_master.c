@@ -32,16 +32,16 @@
 #include "stringops.h"
 #include "vstring.h"
 
-#define PCF_ACT_NONE 0
-#define PCF_ACT_REPLACE 1               /* print new at first line */
-#define PCF_ACT_EDITED 2                /* print changed at last line */
-#define PCF_ACT_DELETE 3
+#define PCF_ACT_NONE    0
+#define PCF_ACT_REPLACE 1 /* print new at first line */
+#define PCF_ACT_EDITED  2 /* print changed at last line */
+#define PCF_ACT_DELETE  3
 #define PCF_ACT_COMMENT 4
 
 typedef struct PCF_MEDIT {
     MASTER_ENT *ent;
     int action;
-    MASTER_ENT *replacement;            /* PCF_ACT_REPLACE */
+    MASTER_ENT *replacement; /* PCF_ACT_REPLACE */
 } PCF_MEDIT;
 
 /* pcf_split_request - "key = value" or "key"; both trimmed, copies */
@@ -54,7 +54,7 @@ static void pcf_split_request(const char *arg, int want_value, char **key, char 
         msg_fatal("%s accepts no multi-line input", "-Me, -Fe, -Pe, -MX, -M#, or -PX");
     if (want_value && eq == 0)
         msg_fatal("missing '=' after name: \"%s\"", arg);
-    k = want_value ? mystrndup(arg, (size_t) (eq - arg)) : mystrdup(arg);
+    k = want_value ? mystrndup(arg, (size_t)(eq - arg)) : mystrdup(arg);
     if (!want_value && strchr(k, '=') != 0)
         *strchr(k, '=') = 0;
     *key = mystrdup(k + strspn(k, CHARS_SPACE));
@@ -77,8 +77,8 @@ static int pcf_split_key(const char *key, char **service, char **type, char **re
     if (s1 == 0 || s1 == key || s1[1] == 0 || s1[1] == '/')
         return 0;
     s2 = strchr(s1 + 1, '/');
-    *service = mystrndup(key, (size_t) (s1 - key));
-    *type = s2 ? mystrndup(s1 + 1, (size_t) (s2 - s1 - 1)) : mystrdup(s1 + 1);
+    *service = mystrndup(key, (size_t)(s1 - key));
+    *type = s2 ? mystrndup(s1 + 1, (size_t)(s2 - s1 - 1)) : mystrdup(s1 + 1);
     *rest = s2 && s2[1] ? mystrdup(s2 + 1) : 0;
     return 1;
 }
@@ -86,8 +86,8 @@ static int pcf_split_key(const char *key, char **service, char **type, char **re
 static PCF_MEDIT *pcf_find(PCF_MEDIT *edits, size_t count, const char *service, const char *type)
 {
     for (size_t i = 0; i < count; i++)
-        if (strcmp(MASTER_ENT_SERVICE(edits[i].ent), service) == 0
-            && strcmp(MASTER_ENT_TYPE(edits[i].ent), type) == 0)
+        if (strcmp(MASTER_ENT_SERVICE(edits[i].ent), service) == 0 &&
+            strcmp(MASTER_ENT_TYPE(edits[i].ent), type) == 0)
             return &edits[i];
     return 0;
 }
@@ -130,7 +130,7 @@ static int pcf_set_param(MASTER_ENT *ent, const char *name, const char *value)
                 vstring_sprintf(buf, "%s=%s", name, value);
                 myfree(ent->args->argv[a + 1]);
                 ent->args->argv[a + 1] = vstring_export(buf);
-                value = 0;              /* done; later duplicates go */
+                value = 0; /* done; later duplicates go */
                 a++;
             } else {
                 argv_delete(ent->args, a, 2);
@@ -211,12 +211,14 @@ void pcf_edit_master(int cmd, int what, char **args)
         PCF_MEDIT *m;
 
         pcf_split_request(*args, cmd == PCF_EDIT_SET, &key, &value);
-        if (!pcf_split_key(key, &service, &type, &rest)
-            || (what != PCF_MASTER_EDIT_ENTRY && rest == 0)
-            || (what == PCF_MASTER_EDIT_ENTRY && rest != 0))
-            msg_fatal("%s requires %s", what == PCF_MASTER_EDIT_ENTRY ? "-Me, -MX or -M#"
-                      : what == PCF_MASTER_EDIT_FIELD ? "-Fe" : "-Pe or -PX",
-                      what == PCF_MASTER_EDIT_ENTRY ? "service_name/type"
+        if (!pcf_split_key(key, &service, &type, &rest) ||
+            (what != PCF_MASTER_EDIT_ENTRY && rest == 0) ||
+            (what == PCF_MASTER_EDIT_ENTRY && rest != 0))
+            msg_fatal("%s requires %s",
+                      what == PCF_MASTER_EDIT_ENTRY   ? "-Me, -MX or -M#"
+                      : what == PCF_MASTER_EDIT_FIELD ? "-Fe"
+                                                      : "-Pe or -PX",
+                      what == PCF_MASTER_EDIT_ENTRY   ? "service_name/type"
                       : what == PCF_MASTER_EDIT_FIELD ? "service_name/type/field_name"
                                                       : "service_name/type/parameter_name");
         m = pcf_find(edits, count, service, type);
@@ -225,8 +227,8 @@ void pcf_edit_master(int cmd, int what, char **args)
             if (cmd == PCF_EDIT_SET) {
                 MASTER_ENT *ent = pcf_parse_one(value);
 
-                if (strcmp(MASTER_ENT_SERVICE(ent), service) != 0
-                    || strcmp(MASTER_ENT_TYPE(ent), type) != 0)
+                if (strcmp(MASTER_ENT_SERVICE(ent), service) != 0 ||
+                    strcmp(MASTER_ENT_TYPE(ent), type) != 0)
                     msg_fatal("entry \"%s\" does not match \"%s/%s\"", value, service, type);
                 if (m) {
                     if (m->replacement)
@@ -321,8 +323,8 @@ void pcf_edit_master(int cmd, int what, char **args)
         int lineno = 0;
 
         while (bol < end) {
-            const char *eol = memchr(bol, '\n', (size_t) (end - bol));
-            size_t len = (size_t) ((eol ? eol : end) - bol);
+            const char *eol = memchr(bol, '\n', (size_t)(end - bol));
+            size_t len = (size_t)((eol ? eol : end) - bol);
             const char *cp = bol;
             PCF_MEDIT *m = 0;
 

@@ -29,9 +29,9 @@
 #include "vstring.h"
 
 typedef struct PCF_PARAM {
-    const MAIL_PARAM *reg;              /* registry row, or null */
-    const char *svc_default;            /* per-transport default, or null */
-    int user_defined;                   /* set by the user, referenced */
+    const MAIL_PARAM *reg;   /* registry row, or null */
+    const char *svc_default; /* per-transport default, or null */
+    int user_defined;        /* set by the user, referenced */
 } PCF_PARAM;
 
 static HTABLE *pcf_params;
@@ -83,15 +83,15 @@ static void pcf_scan_refs(HTABLE *refs, const char *text)
         cp++;
         if (*cp == '{' || *cp == '(')
             cp++;
-        for (len = 0; cp[len] == '_' || (cp[len] >= 'a' && cp[len] <= 'z')
-             || (cp[len] >= 'A' && cp[len] <= 'Z') || (cp[len] >= '0' && cp[len] <= '9');
+        for (len = 0; cp[len] == '_' || (cp[len] >= 'a' && cp[len] <= 'z') ||
+                      (cp[len] >= 'A' && cp[len] <= 'Z') || (cp[len] >= '0' && cp[len] <= '9');
              len++)
-             /* void */ ;
+            /* void */;
         if (len > 0) {
             char *name = mystrndup(cp, len);
 
             if (htable_find(refs, name) == 0)
-                htable_enter(refs, name, (void *) 1);
+                htable_enter(refs, name, (void *)1);
             myfree(name);
         }
         cp += len;
@@ -120,7 +120,7 @@ static void pcf_master_options(void (*fn)(const char *, const char *, void *), v
 
 static void pcf_scan_option(const char *name, const char *value, void *ctx)
 {
-    pcf_scan_refs((HTABLE *) ctx, value);
+    pcf_scan_refs((HTABLE *)ctx, value);
 }
 
 static HTABLE *pcf_master_opt_names;
@@ -202,7 +202,7 @@ static size_t pcf_edit_distance(const char *a, const char *b)
     size_t result;
 
     if (la > 200 || lb > 200)
-        return (size_t) -1;
+        return (size_t)-1;
     row = mymalloc_array(lb + 1, sizeof(size_t));
     for (size_t j = 0; j <= lb; j++)
         row[j] = j;
@@ -231,7 +231,7 @@ static size_t pcf_edit_distance(const char *a, const char *b)
 const char *pcf_suggest(const char *name)
 {
     const char *best = 0;
-    size_t best_dist = (size_t) -1;
+    size_t best_dist = (size_t)-1;
     size_t limit = strlen(name) < 8 ? 1 : strlen(name) < 16 ? 2 : 3;
 
     for (size_t i = 0; i < mail_param_count; i++) {
@@ -247,13 +247,13 @@ const char *pcf_suggest(const char *name)
 
 static int pcf_cmp_name(const void *a, const void *b)
 {
-    return strcmp((*(HTABLE_INFO *const *) a)->key, (*(HTABLE_INFO *const *) b)->key);
+    return strcmp((*(HTABLE_INFO *const *)a)->key, (*(HTABLE_INFO *const *)b)->key);
 }
 
 static int pcf_is_readonly(const char *name)
 {
-    return strcmp(name, "process_name") == 0 || strcmp(name, "process_id") == 0
-        || strcmp(name, "service_name") == 0;
+    return strcmp(name, "process_name") == 0 || strcmp(name, "process_id") == 0 ||
+           strcmp(name, "service_name") == 0;
 }
 
 /* pcf_raw_value - the text to show before expansion; null: do not show */
@@ -326,7 +326,7 @@ void pcf_show_params(int mode, char **names)
 
         qsort(list, n, sizeof(*list), pcf_cmp_name);
         for (size_t i = 0; i < n; i++)
-            pcf_show_one(mode, list[i]->key, (PCF_PARAM *) list[i]->value);
+            pcf_show_one(mode, list[i]->key, (PCF_PARAM *)list[i]->value);
         myfree(list);
     }
 }
@@ -343,7 +343,7 @@ static void pcf_check_value(const char *name, const MAIL_PARAM *p)
     if (p->type == MAIL_PARAM_RAW) {
         problem = mail_param_check(p, raw, &num);
     } else if (mail_conf_expand_text(out, raw, why) < 0) {
-        problem = 0;                    /* reported when the value is shown */
+        problem = 0; /* reported when the value is shown */
     } else {
         problem = mail_param_check(p, vstring_str(out), &num);
     }
@@ -368,7 +368,7 @@ void pcf_flag_unused(int mode, int master_only)
 
         if (pp == 0) {
             if (master_only)
-                continue;               /* as Postfix: -M, -F, -P do not say */
+                continue; /* as Postfix: -M, -F, -P do not say */
             if (pcf_master_opt_names && htable_find(pcf_master_opt_names, n))
                 continue;
             msg_warn("%s: unused parameter: %s=%s", mail_conf_file(), n, mail_conf_lookup(n));
@@ -400,8 +400,8 @@ void pcf_flag_unused(int mode, int master_only)
 
                 msg_warn("%s: unused parameter: %s=%s", master, n, v);
                 if ((hint = pcf_suggest(n)) != 0)
-                    msg_warn("%s, line %d: unknown parameter \"%s\": did you mean \"%s\"?",
-                             master, ent->lineno, n, hint);
+                    msg_warn("%s, line %d: unknown parameter \"%s\": did you mean \"%s\"?", master,
+                             ent->lineno, n, hint);
             }
             myfree(n);
             myfree(v);

@@ -74,7 +74,7 @@ int pcf_master_filter_match(const MASTER_ENT *ent, const char *filter, const cha
     return 1;
 }
 
-static char pcf_matched[1024];          /* per filter: something matched */
+static char pcf_matched[1024]; /* per filter: something matched */
 
 static int pcf_selected(const MASTER_ENT *ent, char **filters, const char **rest)
 {
@@ -140,8 +140,8 @@ void pcf_show_master_fields(int mode, char **filters)
                 continue;
             vstring_sprintf(name, "%s/%s/%s", MASTER_ENT_SERVICE(ent), MASTER_ENT_TYPE(ent),
                             master_ent_field_names[i]);
-            if (i == MASTER_FIELD_COUNT - 1 && (mode & PCF_FOLD_LINE)
-                && (mode & (PCF_HIDE_NAME | PCF_HIDE_VALUE)) == 0) {
+            if (i == MASTER_FIELD_COUNT - 1 && (mode & PCF_FOLD_LINE) &&
+                (mode & (PCF_HIDE_NAME | PCF_HIDE_VALUE)) == 0) {
                 /* Folded like -Mf: every -o on a line of its own. */
                 printf("%s = %s", vstring_str(name), ent->args->argv[0]);
                 pcf_print_args(stdout, mode, VSTRING_LEN(name) + 3 + strlen(ent->args->argv[0]),
@@ -159,7 +159,7 @@ void pcf_show_master_fields(int mode, char **filters)
 
 static int pcf_cmp_str(const void *a, const void *b)
 {
-    return strcmp(*(char *const *) a, *(char *const *) b);
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 void pcf_show_master_params(int mode, char **filters)

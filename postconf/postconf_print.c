@@ -22,7 +22,7 @@
 #include "vstring.h"
 
 #define PCF_LINE_LIMIT 80
-#define PCF_INDENT "    "
+#define PCF_INDENT     "    "
 #define PCF_INDENT_LEN 4
 #define PCF_SEPARATORS " \t\r\n"
 
@@ -82,8 +82,8 @@ void pcf_print_args(FILE *fp, int mode, size_t line_len, const MASTER_ENT *ent)
 {
     char *word;
 
-    int in_options = 1;                 /* daemon options come first */
-    int after_opt = 0;                  /* the previous word was "-o x" */
+    int in_options = 1; /* daemon options come first */
+    int after_opt = 0;  /* the previous word was "-o x" */
 
     for (size_t a = 1; a < ent->args->argc; a++) {
         const char *arg = ent->args->argv[a];
@@ -103,8 +103,8 @@ void pcf_print_args(FILE *fp, int mode, size_t line_len, const MASTER_ENT *ent)
         }
         myfree(word);
         word_len = VSTRING_LEN(unit);
-        if ((mode & PCF_FOLD_LINE)
-            && (is_opt || after_opt || line_len + 1 + word_len >= PCF_LINE_LIMIT)) {
+        if ((mode & PCF_FOLD_LINE) &&
+            (is_opt || after_opt || line_len + 1 + word_len >= PCF_LINE_LIMIT)) {
             fputs("\n" PCF_INDENT, fp);
             line_len = PCF_INDENT_LEN;
         } else {

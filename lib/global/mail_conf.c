@@ -28,7 +28,7 @@
 #include "vstring.h"
 
 #define DEF_CONFIG_DIR "/etc/postfix"
-#define MAIN_CF_LIMIT (64 * 1024 * 1024)        /* refuse absurd files */
+#define MAIN_CF_LIMIT  (64 * 1024 * 1024) /* refuse absurd files */
 
 typedef struct CONF_ENTRY {
     char *value;
@@ -37,12 +37,12 @@ typedef struct CONF_ENTRY {
 
 int mail_conf_flags;
 
-static char *conf_dir;                  /* -c or $MAIL_CONFIG */
-static char *conf_file;                 /* after mail_conf_read */
-static HTABLE *conf_table;              /* name -> CONF_ENTRY */
-static HTABLE *conf_cache;              /* name -> expanded value */
-static HTABLE *conf_used;               /* names referenced by $name */
-static ARGV *conf_graveyard;            /* superseded cached values */
+static char *conf_dir;       /* -c or $MAIL_CONFIG */
+static char *conf_file;      /* after mail_conf_read */
+static HTABLE *conf_table;   /* name -> CONF_ENTRY */
+static HTABLE *conf_cache;   /* name -> expanded value */
+static HTABLE *conf_used;    /* names referenced by $name */
+static ARGV *conf_graveyard; /* superseded cached values */
 
 /* mail_conf_set_dir - remember -c */
 void mail_conf_set_dir(const char *dir)
@@ -83,7 +83,7 @@ static void mail_conf_cache_flush(void)
         /* argv_add copies; keep the original pointer alive instead. */
         argv_add(conf_graveyard, "");
         myfree(conf_graveyard->argv[conf_graveyard->argc - 1]);
-        conf_graveyard->argv[conf_graveyard->argc - 1] = (char *) (*ht)->value;
+        conf_graveyard->argv[conf_graveyard->argc - 1] = (char *)(*ht)->value;
     }
     myfree(list);
     htable_free(conf_cache, 0);
@@ -122,7 +122,7 @@ static void mail_conf_store(const char *name, const char *value, int lineno, con
         conf_table = htable_create(100);
     if ((e = htable_find(conf_table, name)) != 0) {
         if (origin && e->lineno == 0)
-            return;                     /* an override (-o) wins over the file */
+            return; /* an override (-o) wins over the file */
         if (origin && e->lineno > 0)
             msg_warn("%s, line %d: overriding earlier entry: %s=%s", origin, lineno, name,
                      e->value);
@@ -207,8 +207,7 @@ static int mail_conf_finish_line(VSTRING *line, int lineno, const char *origin, 
 static void mail_conf_warn_leading(VSTRING *line, const char *origin)
 {
     trimblanks(vstring_str(line));
-    msg_warn("%s: logical line must not start with whitespace: \"%s\"", origin,
-             vstring_str(line));
+    msg_warn("%s: logical line must not start with whitespace: \"%s\"", origin, vstring_str(line));
 }
 
 /* mail_conf_parse - parse main.cf text */
@@ -219,23 +218,23 @@ int mail_conf_parse(const char *text, size_t len, const char *origin, VSTRING *w
     const char *bol;
     const char *eol;
     int lineno = 0;
-    int start = 0;                      /* line number of the logical line */
+    int start = 0; /* line number of the logical line */
     int ret = 0;
 
     for (bol = text; bol < end; bol = eol + (eol < end)) {
         const char *cp;
 
-        if ((eol = memchr(bol, '\n', (size_t) (end - bol))) == 0)
+        if ((eol = memchr(bol, '\n', (size_t)(end - bol))) == 0)
             eol = end;
         lineno++;
         for (cp = bol; cp < eol && (*cp == ' ' || *cp == '\t' || *cp == '\r'); cp++)
-             /* void */ ;
+            /* void */;
         if (cp == eol || *cp == '#')
-            continue;                   /* blank or comment line */
-        if (cp > bol) {                 /* continuation: keep its blanks */
+            continue;   /* blank or comment line */
+        if (cp > bol) { /* continuation: keep its blanks */
             if (start == 0 && VSTRING_LEN(line) == 0)
-                start = -1;             /* text before any name: skipped */
-            vstring_memcat(line, bol, (size_t) (eol - bol));
+                start = -1; /* text before any name: skipped */
+            vstring_memcat(line, bol, (size_t)(eol - bol));
             continue;
         }
         if (start < 0)
@@ -245,7 +244,7 @@ int mail_conf_parse(const char *text, size_t len, const char *origin, VSTRING *w
             break;
         }
         vstring_reset(line);
-        vstring_memcat(line, bol, (size_t) (eol - bol));
+        vstring_memcat(line, bol, (size_t)(eol - bol));
         start = lineno;
     }
     if (ret == 0 && start < 0)
@@ -292,8 +291,8 @@ int mail_conf_read_file(const char *path)
         return -1;
     }
     if (st.st_size > MAIN_CF_LIMIT)
-        msg_fatal("%s: file too large (%lld bytes)", path, (long long) st.st_size);
-    buf = vstring_alloc((size_t) st.st_size + 1);
+        msg_fatal("%s: file too large (%lld bytes)", path, (long long)st.st_size);
+    buf = vstring_alloc((size_t)st.st_size + 1);
     for (;;) {
         char *space = vstring_space(buf, 65536);
 
@@ -304,12 +303,12 @@ int mail_conf_read_file(const char *path)
         }
         if (got == 0)
             break;
-        vstring_set_len(buf, VSTRING_LEN(buf) + (size_t) got);
+        vstring_set_len(buf, VSTRING_LEN(buf) + (size_t)got);
         if (VSTRING_LEN(buf) > MAIN_CF_LIMIT)
             msg_fatal("%s: file too large", path);
     }
     close(fd);
-    mail_conf_forget_file();            /* a second read replaces the first */
+    mail_conf_forget_file(); /* a second read replaces the first */
     why = vstring_alloc(100);
     if (mail_conf_parse(vstring_str(buf), VSTRING_LEN(buf), path, why) < 0)
         msg_fatal("%s", vstring_str(why));
@@ -381,9 +380,9 @@ void mail_conf_read(void)
 
 typedef struct EXPAND {
     VSTRING *out;
-    VSTRING *why;                       /* first error */
+    VSTRING *why; /* first error */
     int error;
-    int quiet;                          /* inside a default: no undef warnings */
+    int quiet; /* inside a default: no undef warnings */
 } EXPAND;
 
 static int mail_conf_expand_rec(EXPAND *ex, const char *text, size_t len, int depth);
@@ -391,7 +390,7 @@ static int mail_conf_expand_rec(EXPAND *ex, const char *text, size_t len, int de
 static int mail_conf_fail(EXPAND *ex, const char *fmt, const char *arg, size_t len)
 {
     if (!ex->error) {
-        vstring_sprintf(ex->why, fmt, (int) (len > 200 ? 200 : len), arg);
+        vstring_sprintf(ex->why, fmt, (int)(len > 200 ? 200 : len), arg);
         ex->error = 1;
     }
     return -1;
@@ -399,8 +398,8 @@ static int mail_conf_fail(EXPAND *ex, const char *fmt, const char *arg, size_t l
 
 static int is_name_char(int ch)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
-        || ch == '_';
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '_';
 }
 
 /* mail_conf_raw_value - raw text of a name: main.cf, override, or default */
@@ -424,12 +423,11 @@ static void mail_conf_mark_used(const char *name)
     if (conf_used == 0)
         conf_used = htable_create(100);
     if (htable_find(conf_used, name) == 0)
-        htable_enter(conf_used, name, (void *) 1);
+        htable_enter(conf_used, name, (void *)1);
 }
 
 /* mail_conf_value - expand the value of name into ex->out (or test it) */
-static int mail_conf_value(EXPAND *ex, const char *name, size_t name_len, int depth,
-                           VSTRING *into)
+static int mail_conf_value(EXPAND *ex, const char *name, size_t name_len, int depth, VSTRING *into)
 {
     char *key = mystrndup(name, name_len);
     const MAIL_PARAM *p;
@@ -475,7 +473,7 @@ static long mail_conf_match(const char *text, size_t len)
         if (text[i] == open)
             level++;
         else if (text[i] == close && --level == 0)
-            return (long) i;
+            return (long)i;
     }
     return -1;
 }
@@ -498,8 +496,8 @@ static int mail_conf_group(const char *text, size_t len, size_t *ip, size_t *sp,
     if ((close = mail_conf_match(text + *ip, len - *ip)) < 0)
         return -1;
     *sp = *ip + 1;
-    *lp = (size_t) close - 1;
-    *ip += (size_t) close + 1;
+    *lp = (size_t)close - 1;
+    *ip += (size_t)close + 1;
     return 0;
 }
 
@@ -518,8 +516,8 @@ static int mail_conf_level(const char *a, const char *b, int *cmp)
             if (*cp < '0' || *cp > '9')
                 return -1;
             for (; *cp >= '0' && *cp <= '9'; cp++)
-                if (__builtin_mul_overflow(v[k][part], 10L, &v[k][part])
-                    || __builtin_add_overflow(v[k][part], *cp - '0', &v[k][part]))
+                if (__builtin_mul_overflow(v[k][part], 10L, &v[k][part]) ||
+                    __builtin_add_overflow(v[k][part], *cp - '0', &v[k][part]))
                     return -1;
             if (*cp == 0)
                 break;
@@ -559,8 +557,10 @@ static int mail_conf_expr(EXPAND *ex, const char *text, size_t len, int depth)
         }
     }
     if (op == 0)
-        return mail_conf_fail(ex, "\"==\" or \"!=\" or \"<\" or \"<=\" or \">=\" or \">\" "
-                                  "expected in: \"%.*s\"", text, len);
+        return mail_conf_fail(ex,
+                              "\"==\" or \"!=\" or \"<\" or \"<=\" or \">=\" or \">\" "
+                              "expected in: \"%.*s\"",
+                              text, len);
     i = mail_conf_skip_ws(text, len, i);
     if (mail_conf_group(text, len, &i, &s2, &l2) < 0)
         return mail_conf_fail(ex, "bad expression syntax: \"%.*s\"", text, len);
@@ -645,7 +645,7 @@ static int mail_conf_macro(EXPAND *ex, const char *text, size_t len, int depth)
 
     if (len > 0 && text[0] == '{')
         return mail_conf_expr(ex, text, len, depth);
-    while (name_len < len && is_name_char((unsigned char) text[name_len]))
+    while (name_len < len && is_name_char((unsigned char)text[name_len]))
         name_len++;
     if (name_len == 0)
         return mail_conf_fail(ex, "attribute name syntax error at: \"%.*s\"", text, len);
@@ -676,8 +676,8 @@ static int mail_conf_macro(EXPAND *ex, const char *text, size_t len, int depth)
         }
         if (op == '?' && text[j] == ':') {
             j = mail_conf_skip_ws(text, len, j + 1);
-            if (mail_conf_group(text, len, &j, &sb, &lb) == 0
-                && mail_conf_skip_ws(text, len, j) == len)
+            if (mail_conf_group(text, len, &j, &sb, &lb) == 0 &&
+                mail_conf_skip_ws(text, len, j) == len)
                 return mail_conf_expand_rec(ex, text + (defined ? sa : sb), defined ? la : lb,
                                             depth + 1);
         }
@@ -697,7 +697,7 @@ static int mail_conf_expand_rec(EXPAND *ex, const char *text, size_t len, int de
         return mail_conf_fail(ex, "unreasonable macro call nesting: \"%.*s\"", text, len);
     while (i < len) {
         const char *dollar = memchr(text + i, '$', len - i);
-        size_t plain = dollar ? (size_t) (dollar - (text + i)) : len - i;
+        size_t plain = dollar ? (size_t)(dollar - (text + i)) : len - i;
 
         vstring_memcat(ex->out, text + i, plain);
         i += plain;
@@ -705,7 +705,7 @@ static int mail_conf_expand_rec(EXPAND *ex, const char *text, size_t len, int de
             return mail_conf_fail(ex, "expansion result too long: \"%.*s\"", text, len);
         if (i >= len)
             break;
-        i++;                            /* the $ */
+        i++; /* the $ */
         if (i < len && text[i] == '$') {
             vstring_addch(ex->out, '$');
             i++;
@@ -715,13 +715,13 @@ static int mail_conf_expand_rec(EXPAND *ex, const char *text, size_t len, int de
             if (close < 0)
                 return mail_conf_fail(ex, "truncated macro reference: \"%.*s\"", text + i - 1,
                                       len - i + 1);
-            if (mail_conf_macro(ex, text + i + 1, (size_t) close - 1, depth) < 0)
+            if (mail_conf_macro(ex, text + i + 1, (size_t)close - 1, depth) < 0)
                 return -1;
-            i += (size_t) close + 1;
-        } else if (i < len && is_name_char((unsigned char) text[i])) {
+            i += (size_t)close + 1;
+        } else if (i < len && is_name_char((unsigned char)text[i])) {
             size_t start = i;
 
-            while (i < len && is_name_char((unsigned char) text[i]))
+            while (i < len && is_name_char((unsigned char)text[i]))
                 i++;
             if (mail_conf_value(ex, text + start, i - start, depth, ex->out) < 0)
                 return -1;

@@ -76,8 +76,8 @@
 #include "argv.h"
 #include "vstring.h"
 
-#define MAIL_CONF_EXPAND_LIMIT (1024 * 1024)
-#define MAIL_CONF_DEPTH_LIMIT 100
+#define MAIL_CONF_EXPAND_LIMIT    (1024 * 1024)
+#define MAIL_CONF_DEPTH_LIMIT     100
 #define MAIL_CONF_FLAG_WARN_UNDEF (1 << 0)
 
 extern int mail_conf_flags;

@@ -46,15 +46,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ARGV *names;
 
     if (!initialized) {
-        msg_output_clear();             /* parser warnings are expected */
+        msg_output_clear(); /* parser warnings are expected */
         msg_output_add(fuzz_quiet);
         initialized = 1;
     }
     if (size > 65536)
         size = 65536;
-    text = mystrndup((const char *) data, size);
+    text = mystrndup((const char *)data, size);
     mail_conf_reset();
-    (void) mail_conf_parse((const char *) data, size, "fuzz.cf", why);
+    (void)mail_conf_parse((const char *)data, size, "fuzz.cf", why);
     names = mail_conf_names();
     for (size_t i = 0; i < names->argc; i++) {
         const char *raw = mail_conf_lookup(names->argv[i]);
@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         fuzz_expand(raw, out, why, again);
         if (p && VSTRING_LEN(why) == 0)
-            (void) mail_param_check(p, vstring_str(out), &num);
+            (void)mail_param_check(p, vstring_str(out), &num);
     }
     fuzz_expand(text, out, why, again);
     argv_free(names);

@@ -30,7 +30,7 @@ static void load(const char *text)
 typedef struct {
     const char *conf;
     const char *name;
-    const char *want;                   /* raw lookup; null: not set */
+    const char *want; /* raw lookup; null: not set */
     int lineno;
 } PARSE_CASE;
 
@@ -68,7 +68,8 @@ static void test_parse_errors(void)
         const char *conf;
         const char *want;
     } cases[] = {
-        {"bogus line here\n", "main.cf, line 1: missing '=' after attribute name: \"bogus line here\""},
+        {"bogus line here\n",
+         "main.cf, line 1: missing '=' after attribute name: \"bogus line here\""},
         {"a = 1\n\nb\n", "main.cf, line 3: missing '=' after attribute name: \"b\""},
         {"= x\n", "main.cf, line 1: missing '=' after attribute name: \"= x\""},
     };
@@ -86,7 +87,7 @@ static void test_parse_errors(void)
 typedef struct {
     const char *conf;
     const char *text;
-    const char *want;                   /* null: expansion must fail */
+    const char *want; /* null: expansion must fail */
 } EXPAND_CASE;
 
 static const EXPAND_CASE expand_cases[] = {
@@ -259,7 +260,7 @@ static void test_eval_defaults(void)
 typedef struct {
     const char *name;
     const char *value;
-    const char *want_error;             /* null: good */
+    const char *want_error; /* null: good */
     long want;
 } CHECK_CASE;
 
@@ -267,8 +268,10 @@ static const CHECK_CASE check_cases[] = {
     {"smtpd_recipient_limit", "abc", "bad numerical configuration: smtpd_recipient_limit = abc", 0},
     {"smtpd_recipient_limit", "12", 0, 12},
     {"smtpd_recipient_limit", "0", "invalid smtpd_recipient_limit parameter value 0 < 1", 0},
-    {"smtpd_recipient_limit", "99999999999", "bad numerical configuration: "
-                                             "smtpd_recipient_limit = 99999999999", 0},
+    {"smtpd_recipient_limit", "99999999999",
+     "bad numerical configuration: "
+     "smtpd_recipient_limit = 99999999999",
+     0},
     {"smtpd_recipient_limit", "", "bad numerical configuration: smtpd_recipient_limit = ", 0},
     {"smtpd_recipient_limit", "12x", "bad numerical configuration: smtpd_recipient_limit = 12x", 0},
     {"message_size_limit", "99999999999", 0, 99999999999L},
@@ -287,8 +290,10 @@ static const CHECK_CASE check_cases[] = {
     {"queue_run_delay", "s", "parameter queue_run_delay: bad time value or unit: s", 0},
     {"queue_run_delay", "5ss", "parameter queue_run_delay: bad time value or unit: 5ss", 0},
     {"queue_run_delay", "0", "invalid queue_run_delay: 0 (min 1)", 0},
-    {"queue_run_delay", "9999999999w", "parameter queue_run_delay: bad time value or unit: "
-                                       "9999999999w", 0},
+    {"queue_run_delay", "9999999999w",
+     "parameter queue_run_delay: bad time value or unit: "
+     "9999999999w",
+     0},
     {"myhostname", "", "bad string length 0 < 1: myhostname = ", 0},
 };
 
@@ -389,7 +394,7 @@ static void test_eval_loop_fatal(void)
     load("myorigin = $mydomain\nmydomain = $myorigin\n");
     PTEST_EXPECT_EXIT(1);
     msg_output_clear();
-    (void) mail_conf_eval("myorigin");
+    (void)mail_conf_eval("myorigin");
 }
 
 static void test_missing_main_cf(void)
@@ -406,10 +411,8 @@ static void test_missing_main_cf(void)
 static void test_computed_default_loops(void)
 {
     static const char *confs[] = {
-        "myhostname = $mydomain\n",
-        "mydomain = $myhostname\n",
-        "mynetworks_style = $mynetworks\n",
-        "inet_protocols = $mynetworks\n",
+        "myhostname = $mydomain\n",         "mydomain = $myhostname\n",
+        "mynetworks_style = $mynetworks\n", "inet_protocols = $mynetworks\n",
         "mynetworks_style = bogus\n",
     };
     VSTRING *out = vstring_alloc(10);
@@ -417,7 +420,7 @@ static void test_computed_default_loops(void)
 
     for (size_t i = 0; i < sizeof(confs) / sizeof(confs[0]); i++) {
         load(confs[i]);
-        (void) mail_conf_expand_text(out, "$myhostname $mydomain $mynetworks", why);
+        (void)mail_conf_expand_text(out, "$myhostname $mydomain $mynetworks", why);
     }
     vstring_free(out);
     vstring_free(why);

@@ -38,16 +38,16 @@
 #include "vstring.h"
 
 /* The variables. */
-#define PARAM_STR(n, d, mn, mx) char *var_##n;
-#define PARAM_STR_FN(n, f, mn, mx) char *var_##n;
+#define PARAM_STR(n, d, mn, mx)      char *var_##n;
+#define PARAM_STR_FN(n, f, mn, mx)   char *var_##n;
 #define PARAM_STR_V(c, n, d, mn, mx) char *var_##c;
-#define PARAM_RAW(n, d, mn, mx) char *var_##n;
-#define PARAM_LIST(n, d) char *var_##n;
-#define PARAM_INT(n, d, mn, mx) int var_##n;
-#define PARAM_LONG(n, d, mn, mx) long var_##n;
-#define PARAM_SIZE(n, d, mn, mx) long var_##n;
-#define PARAM_BOOL(n, d) int var_##n;
-#define PARAM_TIME(n, d, mn, mx) int var_##n;
+#define PARAM_RAW(n, d, mn, mx)      char *var_##n;
+#define PARAM_LIST(n, d)             char *var_##n;
+#define PARAM_INT(n, d, mn, mx)      int var_##n;
+#define PARAM_LONG(n, d, mn, mx)     long var_##n;
+#define PARAM_SIZE(n, d, mn, mx)     long var_##n;
+#define PARAM_BOOL(n, d)             int var_##n;
+#define PARAM_TIME(n, d, mn, mx)     int var_##n;
 #include "params_all.def"
 #undef PARAM_STR
 #undef PARAM_STR_FN
@@ -61,16 +61,16 @@
 #undef PARAM_TIME
 
 /* The table. */
-#define PARAM_STR(n, d, mn, mx) {#n, MAIL_PARAM_STR, d, 0, mn, mx, &var_##n},
-#define PARAM_STR_FN(n, f, mn, mx) {#n, MAIL_PARAM_STR, 0, f, mn, mx, &var_##n},
+#define PARAM_STR(n, d, mn, mx)      {#n, MAIL_PARAM_STR, d, 0, mn, mx, &var_##n},
+#define PARAM_STR_FN(n, f, mn, mx)   {#n, MAIL_PARAM_STR, 0, f, mn, mx, &var_##n},
 #define PARAM_STR_V(c, n, d, mn, mx) {n, MAIL_PARAM_STR, d, 0, mn, mx, &var_##c},
-#define PARAM_RAW(n, d, mn, mx) {#n, MAIL_PARAM_RAW, d, 0, mn, mx, &var_##n},
-#define PARAM_LIST(n, d) {#n, MAIL_PARAM_LIST, d, 0, 0, 0, &var_##n},
-#define PARAM_INT(n, d, mn, mx) {#n, MAIL_PARAM_INT, d, 0, mn, mx, &var_##n},
-#define PARAM_LONG(n, d, mn, mx) {#n, MAIL_PARAM_LONG, d, 0, mn, mx, &var_##n},
-#define PARAM_SIZE(n, d, mn, mx) {#n, MAIL_PARAM_SIZE, d, 0, mn, mx, &var_##n},
-#define PARAM_BOOL(n, d) {#n, MAIL_PARAM_BOOL, d, 0, 0, 0, &var_##n},
-#define PARAM_TIME(n, d, mn, mx) {#n, MAIL_PARAM_TIME, d, 0, mn, mx, &var_##n},
+#define PARAM_RAW(n, d, mn, mx)      {#n, MAIL_PARAM_RAW, d, 0, mn, mx, &var_##n},
+#define PARAM_LIST(n, d)             {#n, MAIL_PARAM_LIST, d, 0, 0, 0, &var_##n},
+#define PARAM_INT(n, d, mn, mx)      {#n, MAIL_PARAM_INT, d, 0, mn, mx, &var_##n},
+#define PARAM_LONG(n, d, mn, mx)     {#n, MAIL_PARAM_LONG, d, 0, mn, mx, &var_##n},
+#define PARAM_SIZE(n, d, mn, mx)     {#n, MAIL_PARAM_SIZE, d, 0, mn, mx, &var_##n},
+#define PARAM_BOOL(n, d)             {#n, MAIL_PARAM_BOOL, d, 0, 0, 0, &var_##n},
+#define PARAM_TIME(n, d, mn, mx)     {#n, MAIL_PARAM_TIME, d, 0, mn, mx, &var_##n},
 const MAIL_PARAM mail_param_table[] = {
 #include "params_all.def"
 };
@@ -95,9 +95,9 @@ const MAIL_PARAM *mail_param_find(const char *name)
     if (mail_param_index == 0) {
         mail_param_index = htable_create(2 * mail_param_count);
         for (size_t i = 0; i < mail_param_count; i++)
-            htable_enter(mail_param_index, mail_param_table[i].name, (void *) &mail_param_table[i]);
+            htable_enter(mail_param_index, mail_param_table[i].name, (void *)&mail_param_table[i]);
     }
-    return (const MAIL_PARAM *) htable_find(mail_param_index, name);
+    return (const MAIL_PARAM *)htable_find(mail_param_index, name);
 }
 
 /* mail_param_default - the raw default text */
@@ -177,9 +177,9 @@ static int mail_param_conv_num(const char *value, long lo, long hi, long *result
     if (*cp < '0' || *cp > '9')
         return 0;
     for (; *cp >= '0' && *cp <= '9'; cp++) {
-        if (__builtin_mul_overflow(num, 10L, &num)
-            || (neg ? __builtin_sub_overflow(num, *cp - '0', &num)
-                    : __builtin_add_overflow(num, *cp - '0', &num)))
+        if (__builtin_mul_overflow(num, 10L, &num) ||
+            (neg ? __builtin_sub_overflow(num, *cp - '0', &num)
+                 : __builtin_add_overflow(num, *cp - '0', &num)))
             return 0;
     }
     if (*cp != 0 || num < lo || num > hi)
@@ -213,14 +213,14 @@ const char *mail_param_check(const MAIL_PARAM *p, const char *value, long *resul
     case MAIL_PARAM_RAW:
     case MAIL_PARAM_LIST:
         len = strlen(value);
-        if (p->min > 0 && len < (size_t) p->min) {
-            vstring_sprintf(why, "bad string length %ld < %ld: %s = %s", (long) len, p->min,
-                            p->name, value);
+        if (p->min > 0 && len < (size_t)p->min) {
+            vstring_sprintf(why, "bad string length %ld < %ld: %s = %s", (long)len, p->min, p->name,
+                            value);
             return vstring_str(why);
         }
-        if (p->max > 0 && len > (size_t) p->max) {
-            vstring_sprintf(why, "bad string length %ld > %ld: %s = %s", (long) len, p->max,
-                            p->name, value);
+        if (p->max > 0 && len > (size_t)p->max) {
+            vstring_sprintf(why, "bad string length %ld > %ld: %s = %s", (long)len, p->max, p->name,
+                            value);
             return vstring_str(why);
         }
         break;
@@ -287,7 +287,7 @@ static void mail_param_bind(const MAIL_PARAM *p)
     case MAIL_PARAM_STR:
     case MAIL_PARAM_RAW:
     case MAIL_PARAM_LIST: {
-        char **sp = (char **) p->var;
+        char **sp = (char **)p->var;
         char *old = *sp;
 
         *sp = mystrdup(value);
@@ -298,11 +298,11 @@ static void mail_param_bind(const MAIL_PARAM *p)
     case MAIL_PARAM_INT:
     case MAIL_PARAM_BOOL:
     case MAIL_PARAM_TIME:
-        *(int *) p->var = (int) num;
+        *(int *)p->var = (int)num;
         break;
     case MAIL_PARAM_LONG:
     case MAIL_PARAM_SIZE:
-        *(long *) p->var = num;
+        *(long *)p->var = num;
         break;
     default:
         msg_panic("mail_param_bind: %s: unknown type %d", p->name, p->type);
@@ -343,9 +343,9 @@ void mail_params_init(void)
     for (size_t i = 0; i < mail_param_count; i++)
         mail_param_bind(&mail_param_table[i]);
     mail_params_myorigin_file();
-    if (strcasecmp(var_mynetworks_style, "host") != 0
-        && strcasecmp(var_mynetworks_style, "subnet") != 0
-        && strcasecmp(var_mynetworks_style, "class") != 0)
+    if (strcasecmp(var_mynetworks_style, "host") != 0 &&
+        strcasecmp(var_mynetworks_style, "subnet") != 0 &&
+        strcasecmp(var_mynetworks_style, "class") != 0)
         msg_fatal("unknown mynetworks mask style: %s", var_mynetworks_style);
 }
 
@@ -418,7 +418,7 @@ const char *mail_params_default_process_id(void)
 {
     static char buf[32];
 
-    snprintf(buf, sizeof(buf), "%ld", (long) getpid());
+    snprintf(buf, sizeof(buf), "%ld", (long)getpid());
     return buf;
 }
 
@@ -459,7 +459,7 @@ static void mail_params_apply_mask(unsigned char *addr, size_t len, int bits)
     for (size_t i = 0; i < len; i++) {
         int keep = bits >= 8 ? 8 : (bits > 0 ? bits : 0);
 
-        addr[i] &= (unsigned char) (0xff << (8 - keep));
+        addr[i] &= (unsigned char)(0xff << (8 - keep));
         bits -= 8;
     }
 }
@@ -485,7 +485,7 @@ const char *mail_params_default_mynetworks(void)
     else if (strcasecmp(style, "class") == 0)
         st = 'c';
     else
-        st = 'h';                       /* narrowest; mail_params_init() is fatal */
+        st = 'h'; /* narrowest; mail_params_init() is fatal */
     if (protos && strcasecmp(protos, "all") != 0) {
         want4 = strstr(protos, "ipv4") != 0;
         want6 = strstr(protos, "ipv6") != 0;
@@ -502,25 +502,25 @@ const char *mail_params_default_mynetworks(void)
             if (ifa->ifa_addr == 0 || ifa->ifa_addr->sa_family != family)
                 continue;
             if (family == AF_INET) {
-                struct in_addr a = ((struct sockaddr_in *) ifa->ifa_addr)->sin_addr;
-                unsigned char *ap = (unsigned char *) &a;
+                struct in_addr a = ((struct sockaddr_in *)ifa->ifa_addr)->sin_addr;
+                unsigned char *ap = (unsigned char *)&a;
                 int bits = 32;
 
                 if (st == 's' && ifa->ifa_netmask)
                     bits = mail_params_mask_bits(
-                        (unsigned char *) &((struct sockaddr_in *) ifa->ifa_netmask)->sin_addr, 4);
+                        (unsigned char *)&((struct sockaddr_in *)ifa->ifa_netmask)->sin_addr, 4);
                 else if (st == 'c')
                     bits = ap[0] < 128 ? 8 : ap[0] < 192 ? 16 : ap[0] < 224 ? 24 : 32;
                 mail_params_apply_mask(ap, 4, bits);
                 inet_ntop(AF_INET, &a, text, sizeof(text));
                 snprintf(net, sizeof(net), "%s/%d", text, bits);
             } else {
-                struct in6_addr a = ((struct sockaddr_in6 *) ifa->ifa_addr)->sin6_addr;
+                struct in6_addr a = ((struct sockaddr_in6 *)ifa->ifa_addr)->sin6_addr;
                 int bits = 128;
 
                 if (st != 'h' && ifa->ifa_netmask)
                     bits = mail_params_mask_bits(
-                        ((struct sockaddr_in6 *) ifa->ifa_netmask)->sin6_addr.s6_addr, 16);
+                        ((struct sockaddr_in6 *)ifa->ifa_netmask)->sin6_addr.s6_addr, 16);
                 mail_params_apply_mask(a.s6_addr, 16, bits);
                 inet_ntop(AF_INET6, &a, text, sizeof(text));
                 snprintf(net, sizeof(net), "[%s]/%d", text, bits);

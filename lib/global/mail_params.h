@@ -64,10 +64,10 @@
 
 #include <stddef.h>
 
-#define MAIL_PARAM_STR 1
-#define MAIL_PARAM_RAW 2
+#define MAIL_PARAM_STR  1
+#define MAIL_PARAM_RAW  2
 #define MAIL_PARAM_LIST 3
-#define MAIL_PARAM_INT 4
+#define MAIL_PARAM_INT  4
 #define MAIL_PARAM_LONG 5
 #define MAIL_PARAM_SIZE 6
 #define MAIL_PARAM_BOOL 7
@@ -75,27 +75,27 @@
 
 typedef struct MAIL_PARAM {
     const char *name;
-    int type;                           /* MAIL_PARAM_* */
-    const char *defval;                 /* null when computed */
-    const char *(*deffn)(void);         /* computes the default */
-    long min;                           /* value, or string length */
-    long max;                           /* 0: unbounded */
-    void *var;                          /* char **, int * or long * */
+    int type;                   /* MAIL_PARAM_* */
+    const char *defval;         /* null when computed */
+    const char *(*deffn)(void); /* computes the default */
+    long min;                   /* value, or string length */
+    long max;                   /* 0: unbounded */
+    void *var;                  /* char **, int * or long * */
 } MAIL_PARAM;
 
 #define MAIL_VERSION_NUMBER "0.1"
 
 /* The variables, one per row. */
-#define PARAM_STR(n, d, mn, mx) extern char *var_##n;
-#define PARAM_STR_FN(n, f, mn, mx) extern char *var_##n;
+#define PARAM_STR(n, d, mn, mx)      extern char *var_##n;
+#define PARAM_STR_FN(n, f, mn, mx)   extern char *var_##n;
 #define PARAM_STR_V(c, n, d, mn, mx) extern char *var_##c;
-#define PARAM_RAW(n, d, mn, mx) extern char *var_##n;
-#define PARAM_LIST(n, d) extern char *var_##n;
-#define PARAM_INT(n, d, mn, mx) extern int var_##n;
-#define PARAM_LONG(n, d, mn, mx) extern long var_##n;
-#define PARAM_SIZE(n, d, mn, mx) extern long var_##n;
-#define PARAM_BOOL(n, d) extern int var_##n;
-#define PARAM_TIME(n, d, mn, mx) extern int var_##n;
+#define PARAM_RAW(n, d, mn, mx)      extern char *var_##n;
+#define PARAM_LIST(n, d)             extern char *var_##n;
+#define PARAM_INT(n, d, mn, mx)      extern int var_##n;
+#define PARAM_LONG(n, d, mn, mx)     extern long var_##n;
+#define PARAM_SIZE(n, d, mn, mx)     extern long var_##n;
+#define PARAM_BOOL(n, d)             extern int var_##n;
+#define PARAM_TIME(n, d, mn, mx)     extern int var_##n;
 #include "params_all.def"
 #undef PARAM_STR
 #undef PARAM_STR_FN

@@ -66,7 +66,7 @@ static int master_ent_number(const char *text, size_t len, int *result)
         if (num > 1000000000L)
             return 0;
     }
-    *result = (int) num;
+    *result = (int)num;
     return 1;
 }
 
@@ -86,7 +86,7 @@ int master_ent_option(const char *arg, char **name, char **value)
 
     if (eq == 0)
         return 0;
-    n = mystrndup(arg, (size_t) (eq - arg));
+    n = mystrndup(arg, (size_t)(eq - arg));
     v = mystrdup(eq + 1);
     *name = mystrdup(master_ent_trim(n));
     *value = mystrdup(master_ent_trim(v));
@@ -142,8 +142,7 @@ static int master_ent_arg(const char *tok, int after_o, VSTRING *out)
 }
 
 /* master_ent_line - parse one logical line into an entry */
-static MASTER_ENT *master_ent_line(const char *line, int lineno, const char *origin,
-                                   VSTRING *why)
+static MASTER_ENT *master_ent_line(const char *line, int lineno, const char *origin, VSTRING *why)
 {
     char *copy = mystrdup(line);
     char *bp = copy;
@@ -169,9 +168,9 @@ static MASTER_ENT *master_ent_line(const char *line, int lineno, const char *ori
     {
         const char *type = toks->argv[1];
 
-        if (strcmp(type, "inet") != 0 && strcmp(type, "unix") != 0
-            && strcmp(type, "unix-dgram") != 0 && strcmp(type, "fifo") != 0
-            && strcmp(type, "pass") != 0)
+        if (strcmp(type, "inet") != 0 && strcmp(type, "unix") != 0 &&
+            strcmp(type, "unix-dgram") != 0 && strcmp(type, "fifo") != 0 &&
+            strcmp(type, "pass") != 0)
             bad = "type", bad_index = 1;
     }
     if (!bad && !master_ent_flag(toks->argv[2], 1, &ent->private_flag))
@@ -204,8 +203,8 @@ static MASTER_ENT *master_ent_line(const char *line, int lineno, const char *ori
             bad = "process_limit", bad_index = 6;
     }
     if (bad) {
-        vstring_sprintf(why, "file %s: line %d: invalid %s field \"%s\" in \"%s\"", origin,
-                        lineno, bad, toks->argv[bad_index], line);
+        vstring_sprintf(why, "file %s: line %d: invalid %s field \"%s\" in \"%s\"", origin, lineno,
+                        bad, toks->argv[bad_index], line);
         goto done;
     }
     arg = vstring_alloc(100);
@@ -262,19 +261,19 @@ int master_ent_parse(const char *text, size_t len, const char *origin, MASTER_EN
     const char *bol;
     const char *eol;
     int lineno = 0;
-    int start = 0;                      /* first line of the pending entry */
-    int last = 0;                       /* its last line so far */
+    int start = 0; /* first line of the pending entry */
+    int last = 0;  /* its last line so far */
     int ret = 0;
 
     vstring_reset(why);
     for (bol = text; bol < end; bol = eol + 1) {
         const char *cp;
 
-        if ((eol = memchr(bol, '\n', (size_t) (end - bol))) == 0)
+        if ((eol = memchr(bol, '\n', (size_t)(end - bol))) == 0)
             eol = end;
         lineno++;
         for (cp = bol; cp < eol && (*cp == ' ' || *cp == '\t' || *cp == '\r'); cp++)
-             /* void */ ;
+            /* void */;
         if (cp == eol || *cp == '#')
             continue;
         if (cp > bol) {
@@ -285,14 +284,14 @@ int master_ent_parse(const char *text, size_t len, const char *origin, MASTER_EN
                 break;
             }
             vstring_addch(line, ' ');
-            vstring_memcat(line, cp, (size_t) (eol - cp));
+            vstring_memcat(line, cp, (size_t)(eol - cp));
             last = lineno;
             continue;
         }
         if (start && (ret = master_ent_flush(line, start, last, origin, &tail, why)) < 0)
             break;
         vstring_reset(line);
-        vstring_memcat(line, bol, (size_t) (eol - bol));
+        vstring_memcat(line, bol, (size_t)(eol - bol));
         start = last = lineno;
     }
     if (ret == 0 && start)
@@ -327,7 +326,7 @@ int master_ent_read(const char *path, MASTER_ENT **list, VSTRING *why)
         errno = saved;
         return -1;
     }
-    buf = vstring_alloc((size_t) st.st_size + 1);
+    buf = vstring_alloc((size_t)st.st_size + 1);
     for (;;) {
         char *space = vstring_space(buf, 65536);
 
@@ -341,7 +340,7 @@ int master_ent_read(const char *path, MASTER_ENT **list, VSTRING *why)
         }
         if (got == 0)
             break;
-        vstring_set_len(buf, VSTRING_LEN(buf) + (size_t) got);
+        vstring_set_len(buf, VSTRING_LEN(buf) + (size_t)got);
         if (VSTRING_LEN(buf) > MASTER_CF_LIMIT) {
             vstring_sprintf(why, "file %s: too large", path);
             close(fd);

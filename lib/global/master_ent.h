@@ -44,24 +44,24 @@
 #include "argv.h"
 #include "vstring.h"
 
-#define MASTER_FIELD_COUNT 8            /* command counts as one */
+#define MASTER_FIELD_COUNT 8 /* command counts as one */
 
 typedef struct MASTER_ENT {
-    char *field[MASTER_FIELD_COUNT - 1];        /* service .. maxproc, as written */
-    ARGV *args;                         /* command and arguments, braces removed */
-    int lineno;                         /* first line of the entry */
-    int last_lineno;                    /* its last (continuation) line */
-    int private_flag;                   /* 1 unless "n" */
-    int unpriv_flag;                    /* 1 unless "n" */
-    int chroot_flag;                    /* 0 unless "y" */
-    int wakeup_time;                    /* 0: none */
-    int wakeup_if_used;                 /* "?" suffix */
-    int max_proc;                       /* -1: $default_process_limit */
+    char *field[MASTER_FIELD_COUNT - 1]; /* service .. maxproc, as written */
+    ARGV *args;                          /* command and arguments, braces removed */
+    int lineno;                          /* first line of the entry */
+    int last_lineno;                     /* its last (continuation) line */
+    int private_flag;                    /* 1 unless "n" */
+    int unpriv_flag;                     /* 1 unless "n" */
+    int chroot_flag;                     /* 0 unless "y" */
+    int wakeup_time;                     /* 0: none */
+    int wakeup_if_used;                  /* "?" suffix */
+    int max_proc;                        /* -1: $default_process_limit */
     struct MASTER_ENT *next;
 } MASTER_ENT;
 
 #define MASTER_ENT_SERVICE(e) ((e)->field[0])
-#define MASTER_ENT_TYPE(e) ((e)->field[1])
+#define MASTER_ENT_TYPE(e)    ((e)->field[1])
 
 extern const char *const master_ent_field_names[MASTER_FIELD_COUNT];
 

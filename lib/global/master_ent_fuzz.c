@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size > 65536)
         size = 65536;
-    ret = master_ent_parse((const char *) data, size, "fuzz.cf", &list, why);
+    ret = master_ent_parse((const char *)data, size, "fuzz.cf", &list, why);
     if (ret < 0) {
         if (list != 0 || VSTRING_LEN(why) == 0)
             abort();
@@ -37,8 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             char *n;
             char *v;
 
-            if (strcmp(e->args->argv[a], "-o") == 0
-                && master_ent_option(e->args->argv[a + 1], &n, &v)) {
+            if (strcmp(e->args->argv[a], "-o") == 0 &&
+                master_ent_option(e->args->argv[a + 1], &n, &v)) {
                 if (*n == 0)
                     abort();
                 myfree(n);

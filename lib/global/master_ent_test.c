@@ -43,25 +43,25 @@ typedef struct {
 } GOOD_CASE;
 
 static const GOOD_CASE good_cases[] = {
-    {"smtp      inet  n       -       y       -       -       smtpd\n", "smtp", "inet", "smtpd",
-     0, 1, 1, 0, 0, -1, 1},
-    {"pickup    unix  n       -       y       60      1       pickup", "pickup", "unix",
-     "pickup", 0, 1, 1, 60, 0, 1, 1},
-    {"tlsmgr    unix  -       -       y       1000?   1       tlsmgr\n", "tlsmgr", "unix",
-     "tlsmgr", 1, 1, 1, 1000, 1, 1, 1},
+    {"smtp      inet  n       -       y       -       -       smtpd\n", "smtp", "inet", "smtpd", 0,
+     1, 1, 0, 0, -1, 1},
+    {"pickup    unix  n       -       y       60      1       pickup", "pickup", "unix", "pickup",
+     0, 1, 1, 60, 0, 1, 1},
+    {"tlsmgr    unix  -       -       y       1000?   1       tlsmgr\n", "tlsmgr", "unix", "tlsmgr",
+     1, 1, 1, 1000, 1, 1, 1},
     {"# c\n\nlocal     unix  -       n       n       -       -       local\n", "local", "unix",
      "local", 1, 0, 0, 0, 0, -1, 3},
-    {"postlog   unix-dgram n  -       n       -       1       postlogd\n", "postlog",
-     "unix-dgram", "postlogd", 0, 1, 0, 0, 0, 1, 1},
+    {"postlog   unix-dgram n  -       n       -       1       postlogd\n", "postlog", "unix-dgram",
+     "postlogd", 0, 1, 0, 0, 0, 1, 1},
     {"relay     unix  -       -       y       -       -       smtp\n"
      "        -o syslog_name=postfix/$service_name\n",
      "relay", "unix", "smtp|-o|syslog_name=postfix/$service_name", 1, 1, 1, 0, 0, -1, 1},
     {"sub inet n - y - - smtpd\n  # comment between\n  -o { smtpd_client_restrictions = "
      "permit_sasl_authenticated, reject }\n",
-     "sub", "inet", "smtpd|-o|smtpd_client_restrictions=permit_sasl_authenticated, reject", 0, 1,
-     1, 0, 0, -1, 1},
-    {"mm unix - n n - - pipe\n  flags=R user=list argv=/x { a b } {c} ${nexthop}\n", "mm",
-     "unix", "pipe|flags=R|user=list|argv=/x|a b|c|${nexthop}", 1, 0, 0, 0, 0, -1, 1},
+     "sub", "inet", "smtpd|-o|smtpd_client_restrictions=permit_sasl_authenticated, reject", 0, 1, 1,
+     0, 0, -1, 1},
+    {"mm unix - n n - - pipe\n  flags=R user=list argv=/x { a b } {c} ${nexthop}\n", "mm", "unix",
+     "pipe|flags=R|user=list|argv=/x|a b|c|${nexthop}", 1, 0, 0, 0, 0, -1, 1},
     {"127.0.0.1:10025 inet n - n - 0 smtpd -o content_filter=\n", "127.0.0.1:10025", "inet",
      "smtpd|-o|content_filter=", 0, 1, 0, 0, 0, 0, 1},
     {"f fifo n - n 60 1 pickup\r\n", "f", "fifo", "pickup", 0, 1, 0, 60, 0, 1, 1},
@@ -159,7 +159,7 @@ static void test_errors(void)
     VSTRING *why = vstring_alloc(10);
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        MASTER_ENT *list = (MASTER_ENT *) 1;
+        MASTER_ENT *list = (MASTER_ENT *)1;
         const char *text = cases[i].text;
         size_t len = cases[i].want ? strlen(text) : 21;
         int ret = master_ent_parse(text, len, "/x/master.cf", &list, why);
@@ -179,12 +179,9 @@ static void test_option(void)
     static const struct {
         const char *arg, *name, *value;
     } cases[] = {
-        {"a=b", "a", "b"},
-        {" a = b c ", "a", "b c"},
-        {"a=", "a", ""},
-        {"a=b=c", "a", "b=c"},
-        {"=b", 0, 0},
-        {"ab", 0, 0},
+        {"a=b", "a", "b"}, {" a = b c ", "a", "b c"},
+        {"a=", "a", ""},   {"a=b=c", "a", "b=c"},
+        {"=b", 0, 0},      {"ab", 0, 0},
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -224,11 +221,8 @@ static void test_read_file(void)
 }
 
 static const PTEST_CASE cases[] = {
-    {"good", test_good},
-    {"list_order", test_list_order},
-    {"errors", test_errors},
-    {"option", test_option},
-    {"read_file", test_read_file},
+    {"good", test_good},     {"list_order", test_list_order}, {"errors", test_errors},
+    {"option", test_option}, {"read_file", test_read_file},
 };
 
 PTEST_MAIN(cases)
