@@ -516,7 +516,28 @@ static void test_override_and_reread(void)
     rmdir(dir);
 }
 
+static void test_get2(void)
+{
+    load("relay_destination_concurrency_limit = 7\nrelay_time_limit = 2m\n"
+         "x_destination_concurrency_limit = $default_destination_concurrency_limit\n");
+    PTEST_INT_EQ(mail_param_get_int2("relay", "_destination_concurrency_limit", 20, 0, 0), 7);
+    PTEST_INT_EQ(mail_param_get_int2("smtp", "_destination_concurrency_limit", 20, 0, 0), 20);
+    PTEST_INT_EQ(mail_param_get_int2("x", "_destination_concurrency_limit", 3, 0, 0), 20);
+    PTEST_INT_EQ(mail_param_get_time2("relay", "_time_limit", "1000s", 1, 0), 120);
+    PTEST_INT_EQ(mail_param_get_time2("pipe", "_time_limit", "$command_time_limit", 1, 0), 1000);
+}
+
+static void test_get2_bad(void)
+{
+    load("relay_destination_concurrency_limit = lots\n");
+    PTEST_EXPECT_EXIT(1);
+    msg_output_clear();
+    (void)mail_param_get_int2("relay", "_destination_concurrency_limit", 20, 0, 0);
+}
+
 static const PTEST_CASE cases[] = {
+    {"get2", test_get2},
+    {"get2_bad", test_get2_bad},
     {"override_and_reread", test_override_and_reread},
     {"dir_allowed", test_dir_allowed},
     {"list_values", test_list_values},

@@ -363,6 +363,46 @@ void mail_params_init_list(const char *const *names)
     }
 }
 
+/* mail_param_get2 - value of prefix+suffix, checked as an ad-hoc row */
+static long mail_param_get2(int type, const char *prefix, const char *suffix, const char *defval,
+                            long min, long max)
+{
+    VSTRING *name = vstring_alloc(100);
+    MAIL_PARAM row;
+    const char *value;
+    const char *why;
+    long num;
+
+    vstring_sprintf(name, "%s%s", prefix, suffix);
+    row.name = vstring_str(name);
+    row.type = type;
+    row.defval = defval;
+    row.deffn = 0;
+    row.min = min;
+    row.max = max;
+    row.var = 0;
+    if ((value = mail_conf_lookup(row.name)) == 0 || (value = mail_conf_eval(row.name)) == 0)
+        value = mail_conf_expand(defval);
+    if ((why = mail_param_check(&row, value, &num)) != 0)
+        msg_fatal("%s", why);
+    vstring_free(name);
+    return num;
+}
+
+long mail_param_get_int2(const char *prefix, const char *suffix, long defval, long min, long max)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%ld", defval);
+    return mail_param_get2(MAIL_PARAM_LONG, prefix, suffix, buf, min, max);
+}
+
+long mail_param_get_time2(const char *prefix, const char *suffix, const char *defval, long min,
+                          long max)
+{
+    return mail_param_get2(MAIL_PARAM_TIME, prefix, suffix, defval, min, max);
+}
+
 /* Computed defaults. */
 
 static char *mail_params_hostname(void)

@@ -51,6 +51,15 @@
  *                                             parameter
  *   mail_params_init_list(names)              bind only the named ones
  *                                             (commands that start fast)
+ *   mail_param_get_int2(prefix, suffix, def, min, max)
+ *   mail_param_get_time2(prefix, suffix, "def", min, max)
+ *                                             per-transport parameters that
+ *                                             the registry cannot list, e.g.
+ *                                             ("relay", "_destination_
+ *                                             concurrency_limit"): the value
+ *                                             of prefix+suffix if main.cf or
+ *                                             -o sets it, else def; checked
+ *                                             like registry parameters
  *
  * Debian's convention is kept: "myorigin = /etc/mailname" (a value that
  * starts with "/") binds var_myorigin to the first line of that file.
@@ -117,6 +126,10 @@ extern const char *mail_param_check(const MAIL_PARAM *p, const char *value, long
 extern int mail_param_conv_time(const char *value, int def_unit, long *result);
 extern int mail_param_conv_bool(const char *value, long *result);
 extern void mail_params_init(void);
+extern long mail_param_get_int2(const char *prefix, const char *suffix, long defval, long min,
+                                long max);
+extern long mail_param_get_time2(const char *prefix, const char *suffix, const char *defval,
+                                 long min, long max);
 extern void mail_params_init_list(const char *const *names);
 
 /* Computed defaults (mail_params.c); each returns a stable string. */
