@@ -98,10 +98,14 @@ static void mail_conf_entry_free(void *ptr)
     myfree(e);
 }
 
-/* mail_conf_reset - forget everything */
+/* mail_conf_reset - forget everything; earlier results become invalid */
 void mail_conf_reset(void)
 {
     mail_conf_cache_flush();
+    if (conf_graveyard) {
+        argv_free(conf_graveyard);
+        conf_graveyard = 0;
+    }
     if (conf_table)
         htable_free(conf_table, mail_conf_entry_free);
     conf_table = 0;
@@ -809,9 +813,6 @@ static const char *mail_conf_eval_common(const char *name, VSTRING *why)
         conf_cache = htable_create(100);
     if (htable_find(conf_cache, name) != 0) {
         /* Filled in by a nested call meanwhile; keep the first. */
-        if (conf_graveyard == 0)
-            conf_graveyard = argv_alloc(10);
-        argv_add(conf_graveyard, value);
         myfree(value);
         return htable_find(conf_cache, name);
     }

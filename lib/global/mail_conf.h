@@ -38,7 +38,8 @@
  *   mail_conf_parse(text, len, origin, why)  parse main.cf text from
  *                               memory; 0, or -1 with the syntax error in why
  *                               (the lines before it are kept)
- *   mail_conf_reset()           forget everything read
+ *   mail_conf_reset()           forget everything read; strings returned
+ *                               earlier become invalid (tests, fuzzing)
  *   mail_conf_lineno(name)      line of the last assignment, 0 if none
  *   mail_conf_names()           the names set, in file order (ARGV, owned
  *                               by the caller)
