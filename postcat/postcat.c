@@ -235,12 +235,12 @@ static void __attribute__((noreturn)) pc_read_error(REC_READER *rp, const char *
     msg_fatal("record read error");
 }
 
-/* pc_size_offset - the content offset from a size record; -1 if none */
+/* pc_size_fields - content size and offset from a size record; -1 if bad */
 
-static long pc_size_offset(const char *data)
+static int pc_size_fields(const char *data, long *size, long *offset)
 {
     char *cp = (char *)data;
-    long val;
+    long val[2];
 
     for (int field = 0; field < 2; field++) {
         while (*cp == ' ')
@@ -248,11 +248,23 @@ static long pc_size_offset(const char *data)
         if (*cp < '0' || *cp > '9')
             return -1;
         errno = 0;
-        val = strtol(cp, &cp, 10);
+        val[field] = strtol(cp, &cp, 10);
         if (errno != 0)
             return -1;
     }
-    return val;
+    *size = val[0];
+    *offset = val[1];
+    return 0;
+}
+
+/* pc_skip_content - continue at the end of the content, by the size record */
+
+static void pc_skip_content(REC_READER *rp, const char *name, long offset, long size)
+{
+    if (!rec_reader_seekable(rp))
+        msg_fatal("seek error: Illegal seek");
+    if (size < 0 || offset > LONG_MAX - size || rec_reader_seek(rp, (off_t)(offset + size)) < 0)
+        msg_fatal("seek error: Invalid argument");
 }
 
 /*
@@ -306,6 +318,8 @@ static void postcat(int fd, const char *name, int flags, off_t start)
     int have = 0;
     int type = REC_TYPE_EOF;
     off_t chain_start = -1;
+    long c_size = -1;
+    long c_offset = -1;
     size_t jumps = 0;
 
     if (start > 0 && rec_reader_seek(rp, start) < 0) {
@@ -355,8 +369,11 @@ static void postcat(int fd, const char *name, int flags, off_t start)
          * Without -e, the size record sends the reader straight to the
          * content, as Postfix does (a wrong offset shows as it does there).
          */
+        if (type == REC_TYPE_SIZE && c_offset < 0 &&
+            pc_size_fields(vstring_str(data), &c_size, &c_offset) < 0)
+            c_size = c_offset = -1;
         if (type == REC_TYPE_SIZE && state == PC_STATE_ENV && (flags & PC_FLAG_PRINT_ENV) == 0) {
-            long offset = pc_size_offset(vstring_str(data));
+            long offset = c_offset;
 
             if (offset < 0)
                 msg_fatal("seek error: Invalid argument");
@@ -379,9 +396,19 @@ static void postcat(int fd, const char *name, int flags, off_t start)
 
             if (!pc_is_header(cp, len) && !(len > 0 && (cp[0] == ' ' || cp[0] == '\t'))) {
                 in_header = 0;
-                /* Nothing left to show: stop reading, as Postfix does. */
-                if ((flags & (PC_FLAG_PRINT_BODY | PC_FLAG_PRINT_ENV)) == 0)
-                    goto done;
+                /*
+                 * No body to show: stop reading when nothing else is to be
+                 * shown, else skip to the extracted segment by the size
+                 * record, as Postfix does.
+                 */
+                if ((flags & PC_FLAG_PRINT_BODY) == 0) {
+                    if ((flags & PC_FLAG_PRINT_ENV) == 0)
+                        goto done;
+                    if (c_offset >= 0) {
+                        pc_skip_content(rp, name, c_offset, c_size);
+                        continue;
+                    }
+                }
             }
         }
         if (state == PC_STATE_CONTENT && type != REC_TYPE_MESG && type != REC_TYPE_XTRA &&
@@ -435,6 +462,9 @@ static void postcat(int fd, const char *name, int flags, off_t start)
             state = PC_STATE_CONTENT;
             in_header = 1;
             line_start = 1;
+            /* Envelope only: skip the content by the size record, as Postfix. */
+            if ((flags & (PC_FLAG_PRINT_HEADER | PC_FLAG_PRINT_BODY)) == 0 && c_offset >= 0)
+                pc_skip_content(rp, name, c_offset, c_size);
             break;
         case REC_TYPE_XTRA:
             if ((flags & PC_FLAG_PRINT_ENV) == 0)
