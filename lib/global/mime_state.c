@@ -71,6 +71,7 @@ struct MIME_STATE {
     VSTRING *hdr_buf; /* pending header */
     int hdr_pending;
     int hdr_truncated;
+    int hdr_first_line; /* still in the header's first line */
     int head_end_done;
     int ended;
 
@@ -404,18 +405,32 @@ static void mime_state_flush_header(MIME_STATE *ms)
         ms->head_out(ms->context, ms->hdr_class, info, ms->hdr_buf);
 }
 
-/* Add header text, keeping at most header_size_limit bytes. */
+/*
+ * Add header text, keeping at most header_size_limit bytes, the way Postfix
+ * 3.7 does (observed): the header's first line is cut at the limit; a
+ * continuation line (or piece of one) that does not fit is dropped whole;
+ * after the first cut or drop, the rest of the header is dropped.
+ */
+static void mime_state_header_truncated(MIME_STATE *ms)
+{
+    if (!ms->hdr_truncated) {
+        ms->hdr_truncated = 1;
+        mime_state_error_found(ms, MIME_ERR_TRUNC_HEADER, vstring_str(ms->hdr_buf),
+                               VSTRING_LEN(ms->hdr_buf));
+    }
+}
+
 static void mime_state_header_append(MIME_STATE *ms, const char *text, size_t len)
 {
     size_t room = ms->limits.header_size_limit - VSTRING_LEN(ms->hdr_buf);
 
+    if (ms->hdr_truncated)
+        return;
     if (len > room) {
-        len = room;
-        if (!ms->hdr_truncated) {
-            ms->hdr_truncated = 1;
-            mime_state_error_found(ms, MIME_ERR_TRUNC_HEADER, vstring_str(ms->hdr_buf),
-                                   VSTRING_LEN(ms->hdr_buf));
-        }
+        if (ms->hdr_first_line)
+            vstring_memcat(ms->hdr_buf, text, room);
+        mime_state_header_truncated(ms);
+        return;
     }
     vstring_memcat(ms->hdr_buf, text, len);
 }
@@ -551,8 +566,15 @@ int mime_state_update(MIME_STATE *ms, int rec_type, const char *text, size_t len
         /* Header state. */
         if (ms->hdr_pending && len > 0 && (text[0] == ' ' || text[0] == '\t')) {
             ms->line_dest = MIME_DEST_HEADER;
-            mime_state_header_add(ms, "\n", 1);
-            mime_state_header_add(ms, text, len);
+            ms->hdr_first_line = 0;
+            if (mime_state_has_8bit(text, len))
+                mime_state_error_found(ms, MIME_ERR_8BIT_IN_HEADER, text, len);
+            /* The newline and the line fit together or not at all. */
+            if (!ms->hdr_truncated &&
+                len >= ms->limits.header_size_limit - VSTRING_LEN(ms->hdr_buf))
+                mime_state_header_truncated(ms);
+            mime_state_header_append(ms, "\n", 1);
+            mime_state_header_append(ms, text, len);
             return ms->errors;
         }
         if ((ms->flags & MIME_OPT_DISABLE_MIME) == 0 && mime_state_boundary(ms, text, len)) {
@@ -565,6 +587,7 @@ int mime_state_update(MIME_STATE *ms, int rec_type, const char *text, size_t len
             vstring_reset(ms->hdr_buf);
             ms->hdr_pending = 1;
             ms->hdr_truncated = 0;
+            ms->hdr_first_line = 1;
             ms->line_dest = MIME_DEST_HEADER;
             /* "Name :" is stored as "Name:", as Postfix does. */
             if (mime_state_has_8bit(text, len))

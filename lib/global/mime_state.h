@@ -63,9 +63,12 @@
  *                             message/external-body)
  *
  * Limits (MIME_STATE_LIMITS, from main.cf; 0 means the Postfix default):
- *   header_size_limit (102400)   bytes kept of one logical header; the
- *                                excess is dropped and MIME_ERR_TRUNC_HEADER
- *                                is set
+ *   header_size_limit (102400)   bytes kept of one logical header; as in
+ *                                Postfix 3.7 (observed) the first line is
+ *                                cut at the limit, a continuation line
+ *                                that does not fit is dropped whole, and
+ *                                the rest of that header with it;
+ *                                MIME_ERR_TRUNC_HEADER is set
  *   nesting_limit (100)          multipart nesting: like Postfix 3.7
  *                                (observed), nesting_limit + 2 levels of
  *                                multipart are followed; a deeper one is

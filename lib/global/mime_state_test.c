@@ -248,7 +248,7 @@ static const MIME_CASE mime_cases[] = {
      ALL_REPORTS,
      {20, 0, 0},
      "Subject: 0123456789\n abcdefghij\nTo: x\n",
-     "E2:Subject: 0123456789\\n\nP:Subject: 0123456789\\n\nP:To: x\nHE\nBE\n",
+     "E2:Subject: 0123456789\nP:Subject: 0123456789\nP:To: x\nHE\nBE\n",
      MIME_ERR_TRUNC_HEADER},
     /* Postfix 3.7 follows limit + 2 multipart levels: here three. */
     {"nesting limit",
@@ -514,12 +514,60 @@ static void test_huge_header(void)
     vstring_free(msg);
 }
 
+/* header_size_limit = 300, as observed on Postfix 3.7.11. */
+static void test_postfix_truncation(void)
+{
+    MIME_STATE_LIMITS limits = {300, 0, 0};
+    VSTRING *msg = vstring_alloc(1000);
+    VSTRING *want = vstring_alloc(1000);
+
+    /* Six 41-byte continuation lines fit; a long one and everything after goes. */
+    vstring_strcpy(msg, "Subject: start");
+    for (int i = 1; i <= 6; i++)
+        vstring_sprintf_append(msg, "\n continuation line %02d xxxxxxxxxxxxxxxxxxxx", i);
+    vstring_strcpy(want, vstring_str(msg));
+    vstring_strcat(msg, "\n yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+    vstring_strcat(msg, "\n short\nTo: after@example.com\n\nbody\n");
+    PTEST_INT_EQ(run(MIME_OPT_NONE, &limits, vstring_str(msg)), 0);
+    const char *got = vstring_str(transcript);
+    PTEST_CHECK(strncmp(got, "P:", 2) == 0);
+    const char *eol = strchr(got, '\n');
+    /* The transcript shows newlines inside a header as "\\n". */
+    VSTRING *shown = vstring_alloc(100);
+    for (const char *cp = vstring_str(want); *cp; cp++) {
+        if (*cp == '\n')
+            vstring_strcat(shown, "\\n");
+        else
+            vstring_addch(shown, *cp);
+    }
+    PTEST_INT_EQ(eol - got - 2, VSTRING_LEN(shown));
+    PTEST_CHECK(strncmp(got + 2, vstring_str(shown), VSTRING_LEN(shown)) == 0);
+    PTEST_CHECK(strstr(got, "\nP:To: after@example.com\n") != 0);
+    PTEST_CHECK(strstr(got, "short") == 0);
+
+    /* A first line longer than the limit is cut at exactly the limit. */
+    vstring_strcpy(msg, "Subject: ");
+    for (int i = 0; i < 400; i++)
+        vstring_addch(msg, 'z');
+    vstring_strcat(msg, "\n cont\nTo: after@example.com\n\nbody\n");
+    PTEST_INT_EQ(run(MIME_OPT_REPORT_TRUNC_HEADER, &limits, vstring_str(msg)),
+                 MIME_ERR_TRUNC_HEADER);
+    got = strstr(vstring_str(transcript), "\nP:");
+    eol = got ? strchr(got + 1, '\n') : 0;
+    PTEST_CHECK(got && eol && eol - got - 3 == 300);
+    PTEST_CHECK(strstr(vstring_str(transcript), "cont\n") == 0);
+    vstring_free(shown);
+    vstring_free(msg);
+    vstring_free(want);
+}
+
 static const PTEST_CASE cases[] = {
     {"table", test_table},
     {"error_text", test_error_text},
     {"postfix_golden", test_postfix_golden},
     {"hostile_structure", test_hostile_structure},
     {"huge_header", test_huge_header},
+    {"postfix_truncation", test_postfix_truncation},
 };
 
 PTEST_MAIN(cases)
