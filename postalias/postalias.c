@@ -255,9 +255,7 @@ int main(int argc, char **argv)
         if (dict_cli_query(argv + optind, argc - optind, default_type, query, dict_flags, &value) !=
             DICT_STAT_FOUND)
             exit(1);
-        printf("%s\n", value);
-        if (fflush(stdout) != 0)
-            msg_fatal("write error on standard output: %m");
+        dict_cli_print_value(value);
         exit(0);
     }
     if (delkey) {

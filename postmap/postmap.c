@@ -23,6 +23,9 @@
  *                             its headers / body lines, printing
  *                             "text<TAB>result" (postmap_message.c); -m
  *                             (MIME) is not supported
+ *   -F                        values are files: building stores their
+ *                             contents base64-encoded; -q and -s print
+ *                             values base64-decoded (TLS SNI maps)
  *   -c config_dir             read config_dir/main.cf
  *
  * Exit status (Postfix's): -q and -d: 0 when found/deleted, 1 when not;
@@ -91,6 +94,8 @@ static void postmap_load(DICT *dict, FILE *fp, const char *source)
 {
     DICT_LINE *lp = dict_line_open(fp, source);
     VSTRING *line = vstring_alloc(100);
+    VSTRING *b64 = vstring_alloc(100);
+    VSTRING *why = vstring_alloc(100);
     char *key;
     char *value;
     int status;
@@ -108,11 +113,21 @@ static void postmap_load(DICT *dict, FILE *fp, const char *source)
                      dict_line_number(lp));
             continue;
         }
+        if (dict_cli_b64) {
+            if (dict_file_to_b64(value, b64, why) == 0) {
+                msg_warn("%s, line %d: %s: skipping this entry", source, dict_line_number(lp),
+                         vstring_str(why));
+                continue;
+            }
+            value = vstring_str(b64);
+        }
         if (dict_put(dict, key, value) == DICT_STAT_FAIL)
             dict_cli_fail(dict, "update");
     }
     dict_line_close(lp);
     vstring_free(line);
+    vstring_free(b64);
+    vstring_free(why);
 }
 
 static void postmap_build(const char *arg, const char *default_type, int dict_flags, int keep_root,
@@ -239,8 +254,10 @@ int main(int argc, char **argv)
         case 'h':
             message |= POSTMAP_MSG_HEADER;
             break;
-        case 'm':
         case 'F':
+            dict_cli_b64 = 1;
+            break;
+        case 'm':
             msg_fatal("option -%c is not supported by this postmap", ch);
         default:
             msg_fatal(POSTMAP_USAGE, msg_program);
@@ -274,9 +291,7 @@ int main(int argc, char **argv)
         status =
             dict_cli_query(argv + optind, argc - optind, default_type, query, dict_flags, &value);
         if (status == DICT_STAT_FOUND) {
-            printf("%s\n", value);
-            if (fflush(stdout) != 0)
-                msg_fatal("write error on standard output: %m");
+            dict_cli_print_value(value);
             exit(0);
         }
         exit(1);

@@ -262,6 +262,8 @@ def test_delete_and_incremental(work, maptype):
     ("static:hello", "anything"),
     ("static:{ hello world }", "x"),
     ("static:{a", "x"),
+    ("static:{ }", "x"),
+    ("inline:{a=}", "a"),
     ("unix:passwd.byname", "root"),
     ("unix:passwd.byname", "NOBODY"),
     ("unix:passwd.byname", "no-such-user-here"),
@@ -442,6 +444,32 @@ def test_header_checks_need_query_stdin(work):
     got = run("postern", "postmap", work, "-h", "-q", "x", "regexp:header_checks")
     want = run("postfix", "postmap", work, "-h", "-q", "x", "regexp:header_checks")
     assert got == want
+
+
+@need_postfix
+@pytest.mark.parametrize("maptype", ["hash", "lmdb", "cdb"])
+def test_base64_file_values(work, maptype):
+    """-F: values name files, stored base64-encoded and printed decoded (TLS SNI maps)."""
+    (work / "f1").write_text("hello\n")
+    (work / "f2").write_bytes(b"wor\x00ld")
+    (work / "f3").write_bytes(bytes(range(256)))
+    (work / "sni").write_text("a f1, f2\nb f1 f2\nc f3\nd missing-file\ne f1\n")
+    (work / "b64").write_text("ok aGVsbG8gd29ybGQ=\nbad !!notbase64\nshort aGk\n")
+    results = {}
+    for impl in ("postern", "postfix"):
+        shutil.copy(work / "sni", work / f"sni-{impl}")
+        shutil.copy(work / "b64", work / f"b64-{impl}")
+        t = f"{maptype}:sni-{impl}"
+        b = f"{maptype}:b64-{impl}"
+        steps = [run(impl, "postmap", work, "-F", t),
+                 run(impl, "postmap", work, b)]
+        for args in (["-s", t], ["-F", "-s", t], ["-F", "-q", "a", t], ["-F", "-q", "c", t],
+                     ["-F", "-q", "ok", b], ["-F", "-q", "bad", b], ["-F", "-q", "nope", b]):
+            if maptype == "cdb" and "-s" in args:
+                continue
+            steps.append(run(impl, "postmap", work, *args))
+        results[impl] = [(rc, out, err.replace(impl, "X")) for rc, out, err in steps]
+    assert results["postern"] == results["postfix"]
 
 
 # --- Postern on its own ---------------------------------------------------------------

@@ -16,6 +16,7 @@
 
 #include "dict.h"
 #include "dict_cli.h"
+#include "dict_file.h"
 #include "msg.h"
 #include "mymalloc.h"
 #include "vstring.h"
@@ -64,6 +65,55 @@ void dict_cli_fail(DICT *dict, const char *op)
         text[6 + tlen] == ':' && strncmp(text + 7 + tlen, dict->name, nlen) == 0)
         msg_fatal("%s", text);
     msg_fatal("table %s:%s: %s error: %s", dict->type, dict->name, op, text);
+}
+
+int dict_cli_b64;
+size_t dict_cli_value_len;
+
+/* Postfix names Berkeley DB and cdb tables by file in these warnings. */
+static const char *dict_cli_table_name(DICT *dict)
+{
+    static VSTRING *buf;
+
+    if (buf == 0)
+        buf = vstring_alloc(100);
+    vstring_sprintf(buf, "%s:%s%s", dict->type, dict->name,
+                    strcmp(dict->type, "hash") == 0 || strcmp(dict->type, "btree") == 0 ? ".db"
+                    : strcmp(dict->type, "cdb") == 0                                    ? ".cdb"
+                                                                                        : "");
+    return vstring_str(buf);
+}
+
+/*
+ * With -F, values are base64: decode into a private buffer.  Sets
+ * dict_cli_value_len; returns -1 (after a warning) for a malformed value.
+ */
+static int dict_cli_decode(DICT *dict, const char *key, const char **value)
+{
+    static VSTRING *decoded;
+
+    if (!dict_cli_b64) {
+        dict_cli_value_len = strlen(*value);
+        return 0;
+    }
+    if (decoded == 0)
+        decoded = vstring_alloc(100);
+    if (dict_file_from_b64(*value, decoded) == 0) {
+        msg_warn("table %s: key %s: malformed BASE64 value: %.100s", dict_cli_table_name(dict), key,
+                 *value);
+        return -1;
+    }
+    *value = vstring_str(decoded);
+    dict_cli_value_len = VSTRING_LEN(decoded);
+    return 0;
+}
+
+static void dict_cli_print(const char *key, const char *sep, const char *value)
+{
+    if (key)
+        printf("%s%s", key, sep);
+    /* Text up to a null byte, as Postfix prints decoded values. */
+    printf("%s\n", value);
 }
 
 static void dict_cli_flush(void)
@@ -129,8 +179,18 @@ int dict_cli_maps_query(DICT_CLI_MAPS *mp, const char *key, const char **value)
         DICT *dict = dict_cli_maps_get(mp, i);
         int status = dict_get(dict, key, value);
 
-        if (status == DICT_STAT_FOUND)
+        if (status == DICT_STAT_FOUND) {
+            if (dict_cli_decode(dict, key, value) < 0)
+                msg_fatal("table %s: query error", dict_cli_table_name(dict));
+            /* An empty answer is a table bug that callers would read as "not found". */
+            if (**value == 0) {
+                msg_warn("table %s:%s: key %s: empty string result is not allowed", dict->type,
+                         dict->name, key);
+                msg_warn("table %s:%s should return NO RESULT in case of NOT FOUND", dict->type,
+                         dict->name);
+            }
             return status;
+        }
         if (status == DICT_STAT_FAIL)
             dict_cli_fail(dict, "query");
     }
@@ -149,7 +209,7 @@ int dict_cli_query(char **maps, int n, const char *default_type, const char *key
     dict_cli_maps_init(&m, maps, n, default_type, O_RDONLY, dict_flags);
     status = dict_cli_maps_query(&m, key, value);
     if (status == DICT_STAT_FOUND)
-        *value = vstring_str(vstring_strcpy(result, *value));
+        *value = vstring_str(vstring_memcpy(result, *value, dict_cli_value_len));
     dict_cli_maps_done(&m);
     return status;
 }
@@ -181,7 +241,7 @@ int dict_cli_query_stream(char **maps, int n, const char *default_type, FILE *fp
     dict_cli_maps_init(&m, maps, n, default_type, O_RDONLY, dict_flags);
     while (dict_cli_getline(fp, &line, &size) != 0) {
         if (dict_cli_maps_query(&m, line, &value) == DICT_STAT_FOUND) {
-            printf("%s%s%s\n", line, sep, value);
+            dict_cli_print(line, sep, value);
             found = 1;
         }
     }
@@ -233,6 +293,12 @@ int dict_cli_delete_stream(char **maps, int n, const char *default_type, FILE *f
     return deleted;
 }
 
+void dict_cli_print_value(const char *value)
+{
+    dict_cli_print(0, "", value);
+    dict_cli_flush();
+}
+
 void dict_cli_dump(char **maps, int n, const char *default_type, int dict_flags, const char *sep)
 {
     for (int i = 0; i < n; i++) {
@@ -243,7 +309,8 @@ void dict_cli_dump(char **maps, int n, const char *default_type, int dict_flags,
         int func = DICT_SEQ_FIRST;
 
         while ((status = dict_seq(dict, func, &key, &value)) == DICT_STAT_FOUND) {
-            printf("%s%s%s\n", key, sep, value);
+            if (dict_cli_decode(dict, key, &value) == 0)
+                dict_cli_print(key, sep, value);
             func = DICT_SEQ_NEXT;
         }
         if (status == DICT_STAT_FAIL)

@@ -20,6 +20,14 @@
  *       returns 1 if a key was deleted from some table
  *   dict_cli_dump(maps, n, default_type, dict_flags, sep)
  *       prints "key<sep>value" for every entry of every table
+ *   dict_cli_print_value(value)
+ *       print the value of the last successful query and a newline (with
+ *       -F a decoded value is printed up to its first null byte, as Postfix
+ *       does; dict_cli_value_len is its full length)
+ *   dict_cli_b64 (postmap -F)
+ *       nonzero: values are base64; queries and dumps print them decoded,
+ *       and a malformed value is a warning (dumps skip it) and, for
+ *       queries, "table TYPE:NAME: query error" (fatal), as in Postfix
  *   dict_cli_fail(dict, op)
  *       msg_fatal() for a failed operation, Postfix's wording
  *   maps = dict_cli_maps_create(maps, n, default_type, open_flags, dict_flags)
@@ -53,6 +61,9 @@ extern int dict_cli_delete_stream(char **maps, int n, const char *default_type, 
 extern void dict_cli_dump(char **maps, int n, const char *default_type, int dict_flags,
                           const char *sep);
 extern void dict_cli_fail(DICT *dict, const char *op) __attribute__((noreturn));
+extern void dict_cli_print_value(const char *value);
+extern int dict_cli_b64;
+extern size_t dict_cli_value_len;
 
 typedef struct DICT_CLI_MAPS DICT_CLI_MAPS;
 extern DICT_CLI_MAPS *dict_cli_maps_create(char **maps, int n, const char *default_type,

@@ -17,7 +17,10 @@
 
 #include "dict.h"
 #include "dict_file.h"
+#include "argv.h"
 #include "msg.h"
+#include "mymalloc.h"
+#include "stringops.h"
 #include "vstring.h"
 
 mode_t dict_file_create_mode = 0644;
@@ -102,5 +105,107 @@ int dict_file_commit(DICT *dict, int fd, const char *tmp, const char *final)
         return dict_fail(dict, DICT_ERR_RETRY, "fsync %s: %m", tmp), -1;
     if (rename(tmp, final) < 0)
         return dict_fail(dict, DICT_ERR_RETRY, "rename %s to %s: %m", tmp, final), -1;
+    return 0;
+}
+
+static const char dict_file_b64_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void dict_file_b64_encode(const unsigned char *in, size_t len, VSTRING *out)
+{
+    vstring_reset(out);
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned long v = (unsigned long)in[i] << 16;
+        size_t n = len - i;
+
+        if (n > 1)
+            v |= (unsigned long)in[i + 1] << 8;
+        if (n > 2)
+            v |= in[i + 2];
+        vstring_addch(out, dict_file_b64_chars[(v >> 18) & 63]);
+        vstring_addch(out, dict_file_b64_chars[(v >> 12) & 63]);
+        vstring_addch(out, n > 1 ? dict_file_b64_chars[(v >> 6) & 63] : '=');
+        vstring_addch(out, n > 2 ? dict_file_b64_chars[v & 63] : '=');
+    }
+}
+
+VSTRING *dict_file_from_b64(const char *value, VSTRING *out)
+{
+    size_t len = strlen(value);
+    unsigned long v;
+    int pad;
+
+    vstring_reset(out);
+    if (len % 4 != 0)
+        return 0;
+    for (size_t i = 0; i < len; i += 4) {
+        v = 0;
+        pad = 0;
+        for (size_t j = 0; j < 4; j++) {
+            const char *cp;
+            int ch = value[i + j];
+
+            if (ch == '=' && i + 4 == len && j >= 2) {
+                pad++;
+                v <<= 6;
+                continue;
+            }
+            if (pad || ch == 0 || (cp = strchr(dict_file_b64_chars, ch)) == 0)
+                return 0;
+            v = (v << 6) | (unsigned long)(cp - dict_file_b64_chars);
+        }
+        vstring_addch(out, (int)((v >> 16) & 0xff));
+        if (pad < 2)
+            vstring_addch(out, (int)((v >> 8) & 0xff));
+        if (pad < 1)
+            vstring_addch(out, (int)(v & 0xff));
+    }
+    return out;
+}
+
+VSTRING *dict_file_to_b64(const char *names, VSTRING *out, VSTRING *why)
+{
+    ARGV *argv = argv_split(names, CHARS_COMMA_SP);
+    VSTRING *raw = vstring_alloc(1024);
+    char buf[8192];
+    ssize_t n;
+    int fd;
+
+    for (size_t i = 0; i < argv->argc; i++) {
+        size_t file_len = 0;
+
+        if (i > 0)
+            vstring_addch(raw, '\n');
+        if ((fd = open(argv->argv[i], O_RDONLY | O_CLOEXEC)) < 0) {
+            vstring_sprintf(why, "open %s: %m", argv->argv[i]);
+            goto fail;
+        }
+        while ((n = read(fd, buf, sizeof(buf))) != 0) {
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                vstring_sprintf(why, "read %s: %m", argv->argv[i]);
+                close(fd);
+                goto fail;
+            }
+            file_len += (size_t)n;
+            if (file_len > DICT_FILE_B64_LIMIT) {
+                vstring_sprintf(why, "%s: file too large (limit %d bytes)", argv->argv[i],
+                                DICT_FILE_B64_LIMIT);
+                close(fd);
+                goto fail;
+            }
+            vstring_memcat(raw, buf, (size_t)n);
+        }
+        close(fd);
+    }
+    dict_file_b64_encode((const unsigned char *)vstring_str(raw), VSTRING_LEN(raw), out);
+    argv_free(argv);
+    vstring_free(raw);
+    return out;
+
+fail:
+    argv_free(argv);
+    vstring_free(raw);
     return 0;
 }

@@ -22,6 +22,15 @@
  *
  * dict_file_create_mode (default 0644) is the mode of a new table file;
  * postmap sets it from the source file, as Postfix does.
+ *
+ * Values that are files (postmap -F, DICT_FLAG_SRC_RHS_IS_FILE):
+ *   dict_file_to_b64(names, out, why)
+ *       names is a list of file names (commas and/or white space); their
+ *       contents, joined with a newline, base64-encoded into out.  Returns
+ *       out, or null with why set ("open NAME: REASON", "NAME: file too
+ *       large").  Each file may hold at most DICT_FILE_B64_LIMIT bytes.
+ *   dict_file_from_b64(value, out)
+ *       decode standard base64 (with padding); out, or null when malformed.
  */
 #ifndef POSTERN_DICT_FILE_H
 #define POSTERN_DICT_FILE_H
@@ -39,5 +48,10 @@ extern mode_t dict_file_create_mode;
 extern int dict_file_create_tmp(DICT *dict, const char *final, VSTRING *tmp);
 extern int dict_file_commit(DICT *dict, int fd, const char *tmp, const char *final);
 extern int dict_file_lock(int fd, int style, int op);
+
+#define DICT_FILE_B64_LIMIT (16 * 1024 * 1024)
+
+extern VSTRING *dict_file_to_b64(const char *names, VSTRING *out, VSTRING *why);
+extern VSTRING *dict_file_from_b64(const char *value, VSTRING *out);
 
 #endif
