@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dict.h"
+#include "dict_file.h"
 #include "msg.h"
 #include "ptest.h"
 #include "vstring.h"
@@ -207,7 +208,60 @@ static void test_texthash(void)
     vstring_free(name);
 }
 
+static void test_base64(void)
+{
+    static const struct {
+        const char *in;
+        const char *want; /* null: malformed */
+    } dec[] = {
+        {"", ""},      {"aGk=", "hi"}, {"aGVsbG8gd29ybGQ=", "hello world"},
+        {"YQ==", "a"}, {"YWI=", "ab"}, {"YWJj", "abc"},
+        {"aGk", 0},    {"!!!!", 0},    {"YQ=", 0},
+        {"Y===", 0},   {"=YWJ", 0},    {"YQ==YQ==", 0},
+        {"YW J", 0},   {"YWJj\n", 0},
+    };
+    VSTRING *out = vstring_alloc(10);
+    VSTRING *enc = vstring_alloc(10);
+    VSTRING *why = vstring_alloc(10);
+    char path[] = "/tmp/dict_test_b64_XXXXXX";
+    int fd;
+    unsigned char bytes[300];
+
+    for (size_t i = 0; i < sizeof(dec) / sizeof(dec[0]); i++) {
+        VSTRING *got = dict_file_from_b64(dec[i].in, out);
+
+        if ((got == 0) != (dec[i].want == 0) ||
+            (got && (VSTRING_LEN(out) != strlen(dec[i].want) ||
+                     memcmp(vstring_str(out), dec[i].want, VSTRING_LEN(out)) != 0)))
+            PTEST_FAIL("decode \"%s\": got %s, want %s", dec[i].in,
+                       got ? vstring_str(out) : "(malformed)",
+                       dec[i].want ? dec[i].want : "(malformed)");
+    }
+    /* Every length 0..299 of all byte values round-trips through a file. */
+    for (size_t i = 0; i < sizeof(bytes); i++)
+        bytes[i] = (unsigned char)(i * 7);
+    for (size_t len = 0; len < sizeof(bytes); len += 7) {
+        fd = mkstemp(path);
+        PTEST_CHECK(fd >= 0 && write(fd, bytes, len) == (ssize_t)len);
+        close(fd);
+        if (dict_file_to_b64(path, enc, why) == 0) {
+            PTEST_FAIL("encode: %s", vstring_str(why));
+        } else if (dict_file_from_b64(vstring_str(enc), out) == 0 || VSTRING_LEN(out) != len ||
+                   memcmp(vstring_str(out), bytes, len) != 0) {
+            PTEST_FAIL("round trip of %zu bytes failed", len);
+        }
+        unlink(path);
+        strcpy(path, "/tmp/dict_test_b64_XXXXXX");
+    }
+    PTEST_CHECK(dict_file_to_b64("/nonexistent/file", enc, why) == 0);
+    PTEST_STR_EQ(vstring_str(why), "open /nonexistent/file: No such file or directory");
+    vstring_free(out);
+    vstring_free(enc);
+    vstring_free(why);
+}
+
 static const PTEST_CASE cases[] = {
+    {"base64 file values", test_base64},
     {"static", test_static},
     {"inline", test_inline},
     {"fail environ unix and type:name errors", test_fail_env_unix},
