@@ -262,6 +262,7 @@ static int dict_lmdb_update(DICT *dict, const char *key, const char *value)
     size_t klen;
     size_t vlen;
     int rc;
+    int status;
     MDB_txn *txn;
 
     key = dict_fold_key(dict, key);
@@ -282,9 +283,10 @@ static int dict_lmdb_update(DICT *dict, const char *key, const char *value)
             rc = dict_lmdb_replay(lp);
         if (rc < 0)
             return dict_lmdb_error(lp, "writing", rc);
+        status = rc;
         if (lp->pending->argc >= 2 * DICT_LMDB_BATCH && (rc = dict_lmdb_commit_batch(lp)) != 0)
             return dict_lmdb_error(lp, "writing", rc);
-        return rc;
+        return status;
     }
     if (dict_lmdb_lock_op(lp, DICT_LOCK_EXCLUSIVE) < 0)
         return DICT_STAT_FAIL;
