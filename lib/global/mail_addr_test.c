@@ -73,6 +73,12 @@ static void test_split_ext(void)
         {"-request", "-", 0, "-request", ""},
         {"a-b", "-", '-', "a", "b"},
         {"owner+x", "+", '+', "owner", "x"},
+        /* Checked against Postfix 3.7.11 with recipient_delimiter = +- */
+        {"user+foo-bar", "+-", '+', "user", "foo-bar"},
+        {"a-b-request", "+-", 0, "a-b-request", ""},
+        {"x-request-y", "+-", '-', "x", "request-y"},
+        {"list+request", "+-", '+', "list", "request"},
+        {"MAILER-DAEMON", "+-", 0, "MAILER-DAEMON", ""},
     };
     VSTRING *base = vstring_alloc(10);
     VSTRING *ext = vstring_alloc(10);

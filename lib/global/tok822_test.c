@@ -589,13 +589,53 @@ static void test_addr_list(void)
     argv_free(argv);
 }
 
+/*
+ * Postfix 3.7.11's sendmail parses each recipient argument as an address
+ * list; these are the original_recipient records it wrote (postcat -e).
+ */
+static void test_sendmail_args(void)
+{
+    static const struct {
+        const char *arg;
+        const char *want; /* internal forms joined by "|" */
+    } cases[] = {
+        {"\"a b\"@x.example", "a b@x.example"},
+        {"c(comment)@x.example", "c@x.example"},
+        {"<d@x.example>", "d@x.example"},
+        {"Joe <e@x.example>", "e@x.example"},
+        {"f@x.example (F)", "f@x.example"},
+        {"g@x.example, h@x.example", "g@x.example|h@x.example"},
+        {"\"q@at\"@x.example", "q@at@x.example"},
+        {"i.@x.example", "i.@x.example"},
+        {"@r1,@r2:j@x.example", "@r1|@r2:j@x.example"},
+        {"k\\ l@x.example", "k l@x.example"},
+    };
+    VSTRING *got = vstring_alloc(100);
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ARGV *argv = tok822_addr_list(cases[i].arg, 0, 0);
+
+        vstring_reset(got);
+        for (size_t j = 0; j < argv->argc; j++) {
+            if (j)
+                vstring_addch(got, '|');
+            vstring_strcat(got, argv->argv[j]);
+        }
+        if (strcmp(vstring_str(got), cases[i].want) != 0)
+            PTEST_FAIL("\"%s\": got \"%s\", want \"%s\"", cases[i].arg, vstring_str(got),
+                       cases[i].want);
+        argv_free(argv);
+    }
+    vstring_free(got);
+}
+
 static const PTEST_CASE cases[] = {
     {"parse_table", test_parse_table},   {"token_types", test_token_types},
     {"deep_comment", test_deep_comment}, {"truncation", test_truncation},
     {"linear_time", test_linear_time},   {"scan_addr", test_scan_addr},
     {"addr_set", test_addr_set},         {"fold", test_fold},
     {"addr_list", test_addr_list},       {"postfix_golden", test_postfix_golden},
-    {"strip_route", test_strip_route},
+    {"strip_route", test_strip_route},   {"sendmail_args", test_sendmail_args},
 };
 
 PTEST_MAIN(cases)
