@@ -194,8 +194,13 @@ def damaged_variants(data):
             c = b" ".join([b"%15s" % size, b"%15s" % off] + [b"%15s" % f for f in fields[2:]])
             out.append(("size %s offset %s" % (size, off), b"C_" + c[:95] + data[97:]))
     mid = data.find(b"M\x00")
-    for i, h in enumerate(hostile):
+    # A spot inside the content: after the first content record.
+    inside = mid + 2 + 2 + data[mid + 3]
+    extra = [b"R\x03r@x", b"S\x00", b"L\x03abc", b"N\x00", b"N\x07X-Late:",
+             b"N\x02 x", b"w\x02ab", b"p\x0f" + b"%15d" % 0, b"A\x05a = b"]
+    for i, h in enumerate(hostile + extra):
         out.append(("hostile %d" % i, data[:mid] + h + data[mid:]))
+        out.append(("hostile %d inside" % i, data[:inside] + h + data[inside:]))
     return out
 
 
