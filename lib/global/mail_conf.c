@@ -436,6 +436,7 @@ static int mail_conf_value(EXPAND *ex, const char *name, size_t name_len, int de
     char *key = mystrndup(name, name_len);
     const MAIL_PARAM *p;
     const char *raw;
+    const char *cached;
     int ret = 0;
 
     mail_conf_mark_used(key);
@@ -449,18 +450,34 @@ static int mail_conf_value(EXPAND *ex, const char *name, size_t name_len, int de
             msg_warn("%s: undefined parameter: %s", conf_file ? conf_file : "main.cf", key);
     } else if (p && p->type == MAIL_PARAM_RAW) {
         vstring_strcat(into, raw);
+    } else if (conf_cache && (cached = htable_find(conf_cache, key)) != 0) {
+        vstring_strcat(into, cached);
     } else {
+        /*
+         * Expand into a buffer of its own and remember the result: a name
+         * has one value, and without the memo "${a?$a}" chains would take
+         * time exponential in their length.
+         */
         VSTRING *saved = ex->out;
+        VSTRING *value = vstring_alloc(100);
         char *copy = mystrdup(raw);
         int is_default = mail_conf_lookup(key) == 0;
 
-        /* The raw text may change under us only via update; copy anyway. */
-        ex->out = into;
+        vstring_set_limit(value, MAIL_CONF_EXPAND_LIMIT);
+        ex->out = value;
         ex->quiet += is_default;
         ret = mail_conf_expand_rec(ex, copy, strlen(copy), depth + 1);
         ex->quiet -= is_default;
         ex->out = saved;
         myfree(copy);
+        if (ret == 0 && !ex->error) {
+            vstring_memcat(into, vstring_str(value), VSTRING_LEN(value));
+            if (conf_cache == 0)
+                conf_cache = htable_create(100);
+            htable_enter(conf_cache, key, vstring_export(value));
+        } else {
+            vstring_free(value);
+        }
     }
     myfree(key);
     return ret;

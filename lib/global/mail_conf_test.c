@@ -212,6 +212,16 @@ static void test_expand_bombs(void)
     load(vstring_str(conf));
     PTEST_INT_EQ(mail_conf_expand_text(out, "$q0", why), -1);
 
+    /* Each level tests and then uses the next: must not take 2^60 steps. */
+    vstring_reset(conf);
+    for (int i = 0; i < 60; i++)
+        vstring_sprintf_append(conf, "c%d = ${c%d?{$c%d$c%d}:{none}}\n", i, i + 1, i + 1, i + 1);
+    vstring_strcat(conf, "c60 = x\n");
+    load(vstring_str(conf));
+    PTEST_INT_EQ(mail_conf_expand_text(out, "$c50", why), 0);
+    PTEST_INT_EQ(VSTRING_LEN(out), 1024);
+    PTEST_INT_EQ(mail_conf_expand_text(out, "$c0", why), -1);
+
     /* Deeply nested braces in one value. */
     vstring_reset(conf);
     for (int i = 0; i < 5000; i++)
