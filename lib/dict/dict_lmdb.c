@@ -300,8 +300,7 @@ static int dict_lmdb_update(DICT *dict, const char *key, const char *value)
         if (rc < 0) {
             mdb_txn_abort(txn);
         } else {
-            int status = rc;
-
+            status = rc;
             if ((rc = mdb_txn_commit(txn)) == 0)
                 rc = status;
         }
