@@ -378,3 +378,19 @@ def test_master_errors(tmp_path, master, want):
 def test_missing_main_cf(tmp_path):
     rc, out, err = run(OURS, ["-c", str(tmp_path / "nowhere"), "-n"])
     assert rc == 1 and f"{tmp_path}/nowhere/main.cf" in err
+
+
+@pytest.mark.parametrize("main,master", [
+    ("relayhost = a\r\nmydestination = x,\r\n  y\r\n\r\n# c\r\nbiff=no\r\n",
+     "smtp inet n - y - - smtpd\r\n  -o a=b\r\npickup unix n - y 60 1 pickup\r\n"),
+    ("", "# only a comment\n\n"),
+    ("# no final newline\nrelayhost = last", "smtp inet n - y - - smtpd -o x=y"),
+    ("smtp_tls_CApath = /etc/ssl/certs\nSMTP_upper = 1\nrelayhost=$SMTP_upper\n",
+     "smtp inet n - y - - smtpd\nsmtp inet n - y - - smtpd -o syslog_name=dup\n"),
+    ("mydestination =\t$myhostname\t,\tlocalhost\n\t\n", "a unix - - n - - smtpd { a b } x\n"),
+])
+def test_edge_files(tmp_path, main, master):
+    (tmp_path / "main.cf").write_bytes(main.encode())
+    (tmp_path / "master.cf").write_bytes(master.encode())
+    for args in (["-n"], ["-nf"], ["-nx"] + SAME, ["-M"], ["-Mf"], ["-F"], ["-P"]):
+        compare(["-c", str(tmp_path)] + args)
