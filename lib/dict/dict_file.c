@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -53,9 +54,16 @@ int dict_file_create_tmp(DICT *dict, const char *final, VSTRING *tmp)
     struct stat fst;
     struct stat pst;
     struct stat old;
+    char *real;
     int fd;
 
-    vstring_sprintf(tmp, "%s.tmp", final);
+    /* A table reached through a symlink is rebuilt where the link points. */
+    if (lstat(final, &old) == 0 && S_ISLNK(old.st_mode) && (real = realpath(final, 0)) != 0) {
+        vstring_sprintf(tmp, "%s.tmp", real);
+        free(real);
+    } else {
+        vstring_sprintf(tmp, "%s.tmp", final);
+    }
     for (int attempt = 0;; attempt++) {
         if ((fd = open(vstring_str(tmp), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
                        dict_file_create_mode)) < 0) {
@@ -101,11 +109,20 @@ int dict_file_create_tmp(DICT *dict, const char *final, VSTRING *tmp)
 
 int dict_file_commit(DICT *dict, int fd, const char *tmp, const char *final)
 {
+    size_t len = strlen(tmp);
+    char *target;
+    int ret = 0;
+
+    /* The target is the temporary name minus ".tmp" (a symlink's target, see above). */
+    if (len <= 4 || strcmp(tmp + len - 4, ".tmp") != 0)
+        msg_panic("dict_file_commit: bad temporary name %s for %s", tmp, final);
+    target = mystrndup(tmp, len - 4);
     if (fsync(fd) < 0)
-        return dict_fail(dict, DICT_ERR_RETRY, "fsync %s: %m", tmp), -1;
-    if (rename(tmp, final) < 0)
-        return dict_fail(dict, DICT_ERR_RETRY, "rename %s to %s: %m", tmp, final), -1;
-    return 0;
+        ret = dict_fail(dict, DICT_ERR_RETRY, "fsync %s: %m", tmp);
+    else if (rename(tmp, target) < 0)
+        ret = dict_fail(dict, DICT_ERR_RETRY, "rename %s to %s: %m", tmp, target);
+    myfree(target);
+    return ret < 0 ? -1 : 0;
 }
 
 static const char dict_file_b64_chars[] =

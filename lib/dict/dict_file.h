@@ -4,7 +4,8 @@
  * locking; see dict_file.c.
  *
  * A table built from scratch (open flag O_TRUNC) is written to "FINAL.tmp"
- * and renamed over FINAL when the table is closed, so a reader always sees
+ * and renamed over FINAL when the table is closed (when FINAL is a symlink,
+ * beside and over the file it points to, so the link stays), so a reader always sees
  * either the old complete table or the new complete one, never a partial
  * one, and a build that dies half-way leaves the old table in place.
  *

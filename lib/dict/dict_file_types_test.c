@@ -254,6 +254,34 @@ static void test_atomic_replace(void)
     cleanup();
 }
 
+/* A table file that is a symlink stays one; the file it points to is replaced. */
+static void test_symlink(void)
+{
+    static const char *const kv1[] = {"k", "one", 0};
+    static const char *const kv2[] = {"k", "two", 0};
+
+    for (size_t t = 0; t < NTYPES; t++) {
+        VSTRING *link = vstring_alloc(100);
+        VSTRING *target = vstring_alloc(100);
+        struct stat st;
+        DICT *dict;
+
+        build(t, "real", DICT_FLAG_DUP_WARN, kv1);
+        vstring_sprintf(link, "%s%s", tpath("viaLink"), types[t].suffix);
+        vstring_sprintf(target, "real%s", types[t].suffix);
+        (void)unlink(vstring_str(link));
+        PTEST_CHECK(symlink(vstring_str(target), vstring_str(link)) == 0);
+        build(t, "viaLink", DICT_FLAG_DUP_WARN, kv2);
+        PTEST_CHECK(lstat(vstring_str(link), &st) == 0 && S_ISLNK(st.st_mode));
+        dict = open_table(t, "real", O_RDONLY, DICT_FLAG_DEFAULT);
+        expect(t, dict, "k", DICT_STAT_FOUND, "two");
+        dict_close(dict);
+        vstring_free(link);
+        vstring_free(target);
+    }
+    cleanup();
+}
+
 static void test_open_errors(void)
 {
     for (size_t t = 0; t < NTYPES; t++) {
@@ -367,6 +395,7 @@ static const PTEST_CASE cases[] = {
     {"sequence", test_sequence},
     {"update and delete in place", test_update_delete},
     {"atomic replacement", test_atomic_replace},
+    {"symlinked table", test_symlink},
     {"open errors", test_open_errors},
     {"huge keys and values", test_huge},
     {"lmdb map growth", test_lmdb_grow},
