@@ -609,6 +609,21 @@ def test_postalias_matches_postfix(work, maptype):
 
 
 @need_postfix
+@pytest.mark.parametrize("opts", [["-r"], ["-w"], ["-f"], ["-n"], ["-N"], ["-p"]])
+def test_postalias_options(work, opts):
+    results = {}
+    for impl in ("postern", "postfix"):
+        copy_fixture(work, "aliases", impl)
+        rc, out, err = run(impl, "postalias", work, *opts, impl)
+        query_opts = [o for o in opts if o in ("-f", "-n", "-N")]
+        answers = [run("postfix", "postalias", work, *query_opts, "-q", key, impl)
+                   for key in ("dup", "Dup", "postmaster", "Postmaster", "@")]
+        results[impl] = (rc, out, err.replace(impl, "X"), answers,
+                         alias_dump("postfix", work, impl))
+    assert results["postern"] == results["postfix"]
+
+
+@need_postfix
 def test_postalias_markers(work):
     """The sendmail "@" marker and the NIS YP_* entries, stored as Postfix stores them."""
     if not shutil.which("db_dump"):
