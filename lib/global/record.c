@@ -191,15 +191,12 @@ REC_READER *rec_reader_fd(int fd, size_t maxlen, int flags)
 {
     REC_READER *rp = rec_reader_alloc(maxlen, flags);
     struct stat st;
-    off_t here;
 
     rp->fd = fd;
     rp->buf = mymalloc(REC_READ_BUFSIZE);
-    if ((here = lseek(fd, 0, SEEK_CUR)) >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
         rp->seekable = 1;
         rp->size = st.st_size;
-        rp->pos = here;
-        rp->buf_off = here;
     }
     rp->max_jumps = rp->size > 0 ? (size_t)rp->size / REC_PTR_RECLEN + 1 : 1;
     return rp;
@@ -296,6 +293,22 @@ static ssize_t rec_copy(REC_READER *rp, off_t offset, unsigned char *dst, size_t
     return (ssize_t)done;
 }
 
+/* rec_window - bytes at offset already in memory, without reading */
+
+static const unsigned char *rec_window(REC_READER *rp, off_t offset, size_t *avail)
+{
+    if (rp->mem) {
+        if (offset < 0 || (size_t)offset >= rp->mem_len)
+            return 0;
+        *avail = rp->mem_len - (size_t)offset;
+        return rp->mem + offset;
+    }
+    if (offset < rp->buf_off || offset >= rp->buf_off + (off_t)rp->buf_len)
+        return 0;
+    *avail = rp->buf_len - (size_t)(offset - rp->buf_off);
+    return rp->buf + (offset - rp->buf_off);
+}
+
 /* rec_get_raw - read one record at rp->pos, no pointer handling */
 
 static int rec_get_raw(REC_READER *rp, VSTRING *data)
@@ -310,6 +323,33 @@ static int rec_get_raw(REC_READER *rp, VSTRING *data)
 
     vstring_reset(data);
     rp->rec_off = off;
+
+    /*
+     * Fast path: the whole record is already in memory.  Anything unusual
+     * (a record across the buffer end, a bad length) takes the slow path
+     * below, which also words the errors.
+     */
+    {
+        size_t avail;
+        const unsigned char *cp = rec_window(rp, off, &avail);
+
+        if (cp && avail > REC_LEN_MAXBYTES) {
+            size_t n = 1;
+
+            for (shift = 0; n <= REC_LEN_MAXBYTES; shift += 7) {
+                ch = cp[n++];
+                len |= (size_t)(ch & 0177) << shift;
+                if ((ch & 0200) == 0)
+                    break;
+            }
+            if ((ch & 0200) == 0 && len <= rp->maxlen && len <= INT_MAX && len <= avail - n) {
+                vstring_memcpy(data, cp + n, len);
+                rp->pos = off + (off_t)(n + len);
+                return cp[0];
+            }
+            len = 0;
+        }
+    }
     if ((got = rec_copy(rp, off, &ch, 1)) < 0)
         return REC_TYPE_ERROR;
     if (got == 0)

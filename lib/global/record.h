@@ -22,8 +22,9 @@
  *                                          empty it; 0 or -1 with errno
  *
  * Reading: a REC_READER reads records from a file descriptor (through a
- * 64 KB buffer, with pread() when the descriptor is seekable, so the
- * descriptor's file offset is left alone) or from memory.  It never trusts
+ * 64 KB buffer, with pread() when the descriptor is a regular file, so the
+ * descriptor's file offset is left alone and reading starts at offset 0;
+ * a pipe is read from where it is) or from memory.  It never trusts
  * the input: a length that does not fit in 5 bytes or exceeds INT_MAX, a
  * record longer than the caller's maximum, and data cut short by the end of
  * input are errors, reported by REC_TYPE_ERROR and rec_reader_error().
