@@ -114,8 +114,13 @@ static char *pcf_command_text(const MASTER_ENT *ent)
     VSTRING *buf = vstring_alloc(100);
     char *word;
 
+    size_t first_arg = master_ent_options_end(ent);
+
     for (size_t a = 0; a < ent->args->argc; a++) {
-        pcf_format_arg(ent->args->argv[a], &word);
+        if (a == first_arg)
+            word = mystrdup(ent->args->argv[a]); /* as Postfix: bare */
+        else
+            pcf_format_arg(ent->args->argv[a], &word);
         if (a > 0)
             vstring_addch(buf, ' ');
         vstring_strcat(buf, word);
@@ -149,7 +154,15 @@ void pcf_show_master_fields(int mode, char **filters)
                 continue;
             }
             value = i < MASTER_FIELD_COUNT - 1 ? mystrdup(ent->field[i]) : pcf_command_text(ent);
-            pcf_print_param(stdout, mode, vstring_str(name), value);
+            if (i == MASTER_FIELD_COUNT - 1 && (mode & PCF_HIDE_VALUE) == 0) {
+                /* The command line as is: Postfix keeps its spacing. */
+                if (mode & PCF_HIDE_NAME)
+                    printf("%s\n", value);
+                else
+                    printf("%s = %s\n", vstring_str(name), value);
+            } else {
+                pcf_print_param(stdout, mode, vstring_str(name), value);
+            }
             myfree(value);
         }
     }

@@ -84,6 +84,7 @@ void pcf_print_args(FILE *fp, int mode, size_t line_len, const MASTER_ENT *ent)
 
     int in_options = 1; /* daemon options come first */
     int after_opt = 0;  /* the previous word was "-o x" */
+    size_t first_arg = master_ent_options_end(ent);
 
     for (size_t a = 1; a < ent->args->argc; a++) {
         const char *arg = ent->args->argv[a];
@@ -97,6 +98,10 @@ void pcf_print_args(FILE *fp, int mode, size_t line_len, const MASTER_ENT *ent)
         if (is_opt) {
             pcf_format_arg(ent->args->argv[++a], &word);
             vstring_sprintf(unit, "-o %s", word);
+        } else if (a == first_arg) {
+            /* Postfix shows the first argument after the options bare. */
+            word = mystrdup(arg);
+            vstring_strcpy(unit, word);
         } else {
             pcf_format_arg(arg, &word);
             vstring_strcpy(unit, word);

@@ -388,9 +388,12 @@ def test_missing_main_cf(tmp_path):
     ("smtp_tls_CApath = /etc/ssl/certs\nSMTP_upper = 1\nrelayhost=$SMTP_upper\n",
      "smtp inet n - y - - smtpd\nsmtp inet n - y - - smtpd -o syslog_name=dup\n"),
     ("mydestination =\t$myhostname\t,\tlocalhost\n\t\n", "a unix - - n - - smtpd { a b } x\n"),
+    ("", "a unix - - n - - smtpd -o { a = b c } {  spaced  arg  } x { c d } {}\n"
+         "b unix - - n - - smtpd {} { a b c }\n"),
 ])
 def test_edge_files(tmp_path, main, master):
     (tmp_path / "main.cf").write_bytes(main.encode())
     (tmp_path / "master.cf").write_bytes(master.encode())
-    for args in (["-n"], ["-nf"], ["-nx"] + SAME, ["-M"], ["-Mf"], ["-F"], ["-P"]):
+    for args in (["-n"], ["-nf"], ["-nx"] + SAME, ["-M"], ["-Mf"], ["-F"], ["-Fh"], ["-Ff"],
+                 ["-P"]):
         compare(["-c", str(tmp_path)] + args)
