@@ -6,8 +6,9 @@
     byte for byte as Debian's postcat shows them, for every option set,
     with -q lookups through hashed directories, on standard input, and on
     damaged files (same output before the error, same exit status).
-(b) Queue files written by Postern's record writer (the qfile_write_test
-    unit test, which leaves its files in QFILE_WRITE_DIR) must be readable
+(b) Queue files written by Postern's record writer and queue file writer
+    (the qfile_write_test and qfile_writer_test unit tests, which leave
+    their files in QFILE_WRITE_DIR) must be readable
     by Debian's postcat without a warning, and shown identically by both.
 
 Golden outputs (tests/queuefile/expected/) were made with Debian's postcat;
@@ -31,7 +32,8 @@ FIXTURES = os.path.join(ROOT, "tests", "queuefile", "postfix")
 EXPECTED = os.path.join(ROOT, "tests", "queuefile", "expected")
 DEBIAN_POSTCAT = "/usr/sbin/postcat"
 POSTERN_POSTCAT = os.path.join(ROOT, "build", "bin", "postcat")
-WRITE_TEST = os.path.join(ROOT, "build", "test", "lib", "global", "qfile_write_test")
+WRITE_TESTS = [os.path.join(ROOT, "build", "test", "lib", "global", name)
+               for name in ("qfile_write_test", "qfile_writer_test")]
 
 OPTION_SETS = [
     [], ["-o"], ["-d"], ["-v"], ["-b"], ["-h"], ["-e"], ["-bh"], ["-eh"], ["-be"],
@@ -247,15 +249,17 @@ def test_live_postfix(tmp_path):
 def test_postern_writer_vs_debian(tmp_path):
     need_debian()
     need_postern()
-    if not os.access(WRITE_TEST, os.X_OK):
-        pytest.skip("qfile_write_test is not built (make tests)")
+    for prog in WRITE_TESTS:
+        if not os.access(prog, os.X_OK):
+            pytest.skip("%s is not built (make tests)" % prog)
     out = str(tmp_path / "queue")
     os.makedirs(out)
-    p = subprocess.run([WRITE_TEST], env=dict(os.environ, QFILE_WRITE_DIR=out),
-                       capture_output=True, text=True, timeout=60)
-    assert p.returncode == 0, p.stdout + p.stderr
-    files = fixture_files(out)
-    assert len(files) >= 7, files
+    for prog in WRITE_TESTS:
+        p = subprocess.run([prog], env=dict(os.environ, QFILE_WRITE_DIR=out),
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stdout + p.stderr
+    files = [f for f in fixture_files(out) if not f.startswith("incoming/")]
+    assert len(files) >= 11, files
     conf = config_dir(str(tmp_path), out)
     for rel in files:
         # Debian's postcat must take the file without a single warning.

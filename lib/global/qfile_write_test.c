@@ -67,7 +67,7 @@ static void teardown(void)
 
 static void put_line(VSTRING *b, const char *line, size_t len)
 {
-    while (len > LINE_PIECE) {
+    while (len >= LINE_PIECE) {
         rec_put_buf(b, REC_TYPE_CONT, line, LINE_PIECE);
         line += LINE_PIECE;
         len -= LINE_PIECE;
