@@ -24,8 +24,9 @@
  *   -c dir   configuration directory (for -q)
  *   -d  print each record's decimal type before it
  *   -o  print each record's file offset before it
- *   -q  arguments are queue ids: search incoming, active, deferred, hold
- *       and maildrop under queue_directory, with hashing
+ *   -q  arguments are queue ids: search maildrop, incoming, active,
+ *       deferred, hold and saved under queue_directory, in that order (as
+ *       Postfix does), with hashing
  *   -r  with -v: show records in file order, do not follow pointer
  *       records, and go on after the end record (without -v, as Postfix
  *       3.7 does, no effect)
@@ -84,8 +85,8 @@
 
 /* The queues that -q searches, in order. */
 static const char *const pc_queues[] = {
-    MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE,   MAIL_QUEUE_DEFERRED,
-    MAIL_QUEUE_HOLD,     MAIL_QUEUE_MAILDROP,
+    MAIL_QUEUE_MAILDROP, MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE,
+    MAIL_QUEUE_DEFERRED, MAIL_QUEUE_HOLD,     MAIL_QUEUE_SAVED,
 };
 
 /*

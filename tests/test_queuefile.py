@@ -174,6 +174,35 @@ def test_queue_lookup(tmp_path):
         assert rc == 1 and out == b""
 
 
+def test_queue_search_order(tmp_path):
+    """With one id in several queues, -q picks the same one as Postfix."""
+    need_debian()
+    need_postern()
+    top = str(tmp_path / "queue")
+    queues = ["maildrop", "incoming", "active", "deferred/A", "hold", "saved", "corrupt",
+              "bounce", "defer/A"]
+    files = sorted(fixture_files())
+    for q in queues:
+        os.makedirs(os.path.join(top, q))
+    conf = config_dir(str(tmp_path), top)
+    # A different file in each queue, so that the output tells them apart.
+    for i, q in enumerate(queues):
+        with open(os.path.join(FIXTURES, files[i % len(files)]), "rb") as f:
+            data = f.read()
+        with open(os.path.join(top, q, "ABCDEF12345"), "wb") as f:
+            f.write(data)
+    seen = []
+    while True:
+        rc, out, _ = compare(["-q", "ABCDEF12345"], "/", conf)
+        if rc != 0:
+            break
+        name = out.split(b"\n")[0].split(b" ")[3].decode()
+        seen.append(name)
+        os.unlink(os.path.join(top, name))
+    assert seen == ["maildrop/ABCDEF12345", "incoming/ABCDEF12345", "active/ABCDEF12345",
+                    "deferred/A/ABCDEF12345", "hold/ABCDEF12345", "saved/ABCDEF12345"], seen
+
+
 def damaged_variants(data):
     """(name, bytes) pairs: cuts at many offsets and hostile headers."""
     out = [("empty", b""), ("type only", data[:1]), ("type 0 first", b"\0\0" + data),
