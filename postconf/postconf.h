@@ -48,7 +48,9 @@ extern const char *pcf_suggest(const char *name);
 #include <sys/stat.h>
 #include "vstring.h"
 extern VSTRING *pcf_read_all(const char *path, struct stat *st, int *exists);
-extern void pcf_write_atomic(const char *path, const char *text, size_t len, mode_t mode);
+extern int pcf_edit_lock(const char *path);
+extern void pcf_write_atomic(int fd, const char *path, const char *text, size_t len, mode_t mode);
+extern void pcf_edit_abort(int fd, const char *path);
 extern void pcf_edit_main(int cmd, char **args);
 #define PCF_EDIT_SET     '='
 #define PCF_EDIT_EXCLUDE 'X'

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,17 +79,55 @@ VSTRING *pcf_read_all(const char *path, struct stat *st, int *exists)
     return buf;
 }
 
-/* pcf_write_atomic - replace path with text: temp file, fsync, rename */
-void pcf_write_atomic(const char *path, const char *text, size_t len, mode_t mode)
+/*
+ * pcf_edit_lock - open and lock PATH.tmp, the edit lock of PATH.
+ *
+ * Two editors must not both read the old file and the later rename win with
+ * the other's change lost: the temporary file is the lock (as in Postfix),
+ * and whoever holds it reads the file only after getting it.  A lock on a
+ * name that another editor has already renamed away is retried.
+ */
+static char *pcf_edit_tmp; /* remove on fatal errors */
+
+static void pcf_edit_cleanup(void)
+{
+    if (pcf_edit_tmp)
+        (void)unlink(pcf_edit_tmp);
+}
+
+int pcf_edit_lock(const char *path)
 {
     VSTRING *tmp = vstring_alloc(100);
+    struct stat fst, pst;
     int fd;
+
+    vstring_sprintf(tmp, "%s.tmp", path);
+    for (int tries = 0;; tries++) {
+        if ((fd = open(vstring_str(tmp), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+            msg_fatal("create %s: %m", vstring_str(tmp));
+        if (flock(fd, LOCK_EX) < 0)
+            msg_fatal("lock %s: %m", vstring_str(tmp));
+        if (fstat(fd, &fst) == 0 && stat(vstring_str(tmp), &pst) == 0 && fst.st_dev == pst.st_dev &&
+            fst.st_ino == pst.st_ino)
+            break;
+        close(fd);
+        if (tries > 100)
+            msg_fatal("cannot lock %s: it keeps changing", vstring_str(tmp));
+    }
+    pcf_edit_tmp = vstring_export(tmp);
+    msg_cleanup(pcf_edit_cleanup);
+    if (ftruncate(fd, 0) < 0)
+        msg_fatal("truncate %s: %m", pcf_edit_tmp);
+    return fd;
+}
+
+/* pcf_write_atomic - write text to the locked PATH.tmp, fsync, rename */
+void pcf_write_atomic(int fd, const char *path, const char *text, size_t len, mode_t mode)
+{
+    VSTRING *tmp = vstring_alloc(100);
     size_t done = 0;
 
     vstring_sprintf(tmp, "%s.tmp", path);
-    (void)unlink(vstring_str(tmp));
-    if ((fd = open(vstring_str(tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
-        msg_fatal("create %s: %m", vstring_str(tmp));
     while (done < len) {
         ssize_t got = write(fd, text + done, len - done);
 
@@ -100,14 +139,21 @@ void pcf_write_atomic(const char *path, const char *text, size_t len, mode_t mod
         }
         done += (size_t)got;
     }
-    if (fchmod(fd, mode) < 0 || fsync(fd) < 0 || close(fd) < 0) {
+    if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
         (void)unlink(vstring_str(tmp));
         msg_fatal("write %s: %m", vstring_str(tmp));
     }
+    /* Rename while still holding the lock; close releases it. */
     if (rename(vstring_str(tmp), path) < 0) {
         (void)unlink(vstring_str(tmp));
         msg_fatal("rename %s to %s: %m", vstring_str(tmp), path);
     }
+    if (pcf_edit_tmp) {
+        myfree(pcf_edit_tmp);
+        pcf_edit_tmp = 0;
+    }
+    if (close(fd) < 0)
+        msg_fatal("close %s: %m", path);
     /* Make the rename durable too. */
     {
         char *dir = mystrdup(path);
@@ -125,6 +171,21 @@ void pcf_write_atomic(const char *path, const char *text, size_t len, mode_t mod
     vstring_free(tmp);
 }
 
+/* pcf_edit_abort - give up an edit: remove the lock file */
+void pcf_edit_abort(int fd, const char *path)
+{
+    VSTRING *tmp = vstring_alloc(100);
+
+    vstring_sprintf(tmp, "%s.tmp", path);
+    (void)unlink(vstring_str(tmp));
+    close(fd);
+    vstring_free(tmp);
+    if (pcf_edit_tmp) {
+        myfree(pcf_edit_tmp);
+        pcf_edit_tmp = 0;
+    }
+}
+
 void pcf_edit_main(int cmd, char **args)
 {
     VSTRING *path = vstring_alloc(100);
@@ -134,6 +195,7 @@ void pcf_edit_main(int cmd, char **args)
     VSTRING *out = vstring_alloc(4096);
     struct stat st;
     int exists;
+    int lock_fd;
     int editing = 0; /* inside an entry being edited */
     const char *bol;
     const char *end;
@@ -175,6 +237,7 @@ void pcf_edit_main(int cmd, char **args)
     }
 
     st.st_mode = 0644;
+    lock_fd = pcf_edit_lock(vstring_str(path));
     text = pcf_read_all(vstring_str(path), &st, &exists);
     end = vstring_end(text);
     for (bol = vstring_str(text); bol < end;) {
@@ -230,7 +293,10 @@ void pcf_edit_main(int cmd, char **args)
         }
     }
     if (cmd == PCF_EDIT_SET || exists)
-        pcf_write_atomic(vstring_str(path), vstring_str(out), VSTRING_LEN(out), st.st_mode & 07777);
+        pcf_write_atomic(lock_fd, vstring_str(path), vstring_str(out), VSTRING_LEN(out),
+                         st.st_mode & 07777);
+    else
+        pcf_edit_abort(lock_fd, vstring_str(path));
     vstring_free(out);
     vstring_free(text);
     argv_free(order);

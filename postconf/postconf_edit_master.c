@@ -186,6 +186,7 @@ void pcf_edit_master(int cmd, int what, char **args)
     size_t count = 0;
     struct stat st;
     int exists;
+    int lock_fd;
 
     if (*args == 0)
         msg_fatal("-Me, -Fe, -Pe, -MX, -M#, or -PX requires a list of services or parameters");
@@ -194,9 +195,12 @@ void pcf_edit_master(int cmd, int what, char **args)
     if (cmd == PCF_EDIT_EXCLUDE && what == PCF_MASTER_EDIT_FIELD)
         msg_fatal("-FX is not supported");
     st.st_mode = 0644;
+    lock_fd = pcf_edit_lock(path);
     text = pcf_read_all(path, &st, &exists);
-    if (!exists)
+    if (!exists) {
+        pcf_edit_abort(lock_fd, path);
         msg_fatal("open %s: No such file or directory", path);
+    }
     if (master_ent_parse(vstring_str(text), VSTRING_LEN(text), path, &list, why) < 0)
         msg_fatal("%s", vstring_str(why));
     for (MASTER_ENT *e = list; e; e = e->next)
@@ -356,7 +360,7 @@ void pcf_edit_master(int cmd, int what, char **args)
     }
     for (MASTER_ENT *e = added; e; e = e->next)
         pcf_format_entry(out, e);
-    pcf_write_atomic(path, vstring_str(out), VSTRING_LEN(out), st.st_mode & 07777);
+    pcf_write_atomic(lock_fd, path, vstring_str(out), VSTRING_LEN(out), st.st_mode & 07777);
 
     for (size_t i = 0; i < count; i++)
         if (edits[i].replacement)

@@ -296,6 +296,20 @@ def test_edit_master_errors(tmp_path, cmd):
     rc1, _, _ = run(THEIRS, ["-c", confdir(tmp_path / "a", "tricky")] + cmd)
     assert rc == 1 and rc1 == 1, err
     assert open(os.path.join(b, "master.cf")).read() == before
+    assert sorted(os.listdir(b)) == ["main.cf", "master.cf"], "lock file left behind"
+
+
+def test_concurrent_edits(tmp_path):
+    """Parallel postconf -e runs never lose each other's changes."""
+    d = confdir(tmp_path, "debian")
+    procs = [subprocess.Popen([OURS, "-c", d, "-e", f"user_param_{i} = {i}"],
+                              stderr=subprocess.PIPE) for i in range(20)]
+    for p in procs:
+        assert p.wait(timeout=60) == 0, p.stderr.read()
+    text = open(os.path.join(d, "main.cf")).read()
+    for i in range(20):
+        assert f"user_param_{i} = {i}\n" in text
+    assert sorted(os.listdir(d)) == ["main.cf", "master.cf"]
 
 
 def test_options_after_arguments(tmp_path):
