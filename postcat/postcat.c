@@ -319,6 +319,7 @@ static void postcat(int fd, const char *name, int flags, off_t start)
     int have = 0;
     int type = REC_TYPE_EOF;
     off_t chain_start = -1;
+    off_t shown_off;
     long c_size = -1;
     long c_offset = -1;
     size_t jumps = 0;
@@ -365,6 +366,8 @@ static void postcat(int fd, const char *name, int flags, off_t start)
             pc_follow(rp, name, type, data, &jumps);
             continue;
         }
+        shown_off = verbose ? rec_reader_offset(rp) : chain_start;
+        chain_start = -1;
 
         /*
          * Without -e, the size record sends the reader straight to the
@@ -425,11 +428,10 @@ static void postcat(int fd, const char *name, int flags, off_t start)
         }
         if (show) {
             if (flags & PC_FLAG_PRINT_OFFSET)
-                pc_printf("%9lld ", (long long)(verbose ? rec_reader_offset(rp) : chain_start));
+                pc_printf("%9lld ", (long long)shown_off);
             if (flags & PC_FLAG_PRINT_RTYPE_DEC)
                 pc_printf("%3d ", type);
         }
-        chain_start = -1;
 
         if (content) {
             if (show) {

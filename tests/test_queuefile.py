@@ -37,7 +37,8 @@ WRITE_TESTS = [os.path.join(ROOT, "build", "test", "lib", "global", name)
 
 OPTION_SETS = [
     [], ["-o"], ["-d"], ["-v"], ["-b"], ["-h"], ["-e"], ["-bh"], ["-eh"], ["-be"],
-    ["-o", "-d"], ["-b", "-o"], ["-h", "-d"], ["-v", "-o", "-d"], ["-e", "-v"],
+    ["-o", "-d"], ["-b", "-o"], ["-h", "-d"], ["-h", "-o"], ["-e", "-o"], ["-eh", "-o"],
+    ["-be", "-o"], ["-v", "-o", "-d"], ["-e", "-v"], ["-h", "-v", "-o"],
     ["-s", "97"], ["-s", "0", "-o"], ["-r"], ["-r", "-o"],
 ]
 
@@ -248,7 +249,8 @@ def test_damaged_files(tmp_path):
             fname = "damaged-%s-%d" % (rel.replace("/", "-"), n)
             with open(os.path.join(str(tmp_path), fname), "wb") as f:
                 f.write(variant)
-            for args in ([], ["-o", "-d"], ["-b"], ["-h"], ["-e"], ["-v", "-e"], ["-eh"], ["-be"]):
+            for args in ([], ["-o", "-d"], ["-b"], ["-h", "-o"], ["-e"], ["-v", "-e"],
+                         ["-eh", "-o"], ["-be"]):
                 jobs.append(("%s of %s" % (name, rel), args + [fname], str(tmp_path), conf))
     compare_many(jobs)
 
