@@ -77,7 +77,7 @@
 #include "argv.h"
 #include "vstring.h"
 
-#define MAIL_CONF_EXPAND_LIMIT    (1024 * 1024)
+#define MAIL_CONF_EXPAND_LIMIT    (16 * 1024 * 1024)
 #define MAIL_CONF_DEPTH_LIMIT     100
 #define MAIL_CONF_FLAG_WARN_UNDEF (1 << 0)
 

@@ -222,6 +222,24 @@ static void test_expand_bombs(void)
     PTEST_INT_EQ(VSTRING_LEN(out), 1024);
     PTEST_INT_EQ(mail_conf_expand_text(out, "$c0", why), -1);
 
+    /* A huge literal value is fine up to the limit, an error beyond it. */
+    {
+        size_t big = MAIL_CONF_EXPAND_LIMIT / 2;
+        char *text = mymalloc(big + 1);
+
+        memset(text, 'x', big);
+        text[big] = 0;
+        load("");
+        PTEST_INT_EQ(mail_conf_expand_text(out, text, why), 0);
+        PTEST_INT_EQ(VSTRING_LEN(out), big);
+        vstring_sprintf(conf, "h = %s\n", text);
+        load(vstring_str(conf));
+        PTEST_INT_EQ(mail_conf_expand_text(out, "$h$h", why), 0);
+        PTEST_INT_EQ(mail_conf_expand_text(out, "$h$h$h", why), -1);
+        PTEST_CHECK(strstr(vstring_str(why), "too long") != 0);
+        myfree(text);
+    }
+
     /* Deeply nested braces in one value. */
     vstring_reset(conf);
     for (int i = 0; i < 5000; i++)
