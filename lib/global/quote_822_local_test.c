@@ -93,6 +93,14 @@ static const QUOTE_CASE quote821_cases[] = {
     {"j\xc3\xb6hn@x", QUOTE_FLAG_QUOTE_8BIT, "\"j\xc3\xb6hn\"@x"},
     {"j\xc3\xb6hn@x", 0, "j\xc3\xb6hn@x"},
     {"postmaster", 0, "postmaster"},
+    /* What Postfix 3.7.11's smtp client sent for these (MAIL FROM / RCPT TO). */
+    {"s x@a.example", 0, "\"s x\"@a.example"},
+    {".a@x.example", 0, "\".a\"@x.example"},
+    {"a,b@x.example", 0, "\"a,b\"@x.example"},
+    {"a\\b@x.example", 0, "\"a\\\\b\"@x.example"},
+    {"i.@x.example", 0, "\"i.\"@x.example"},
+    {"q@at@x.example", 0, "\"q@at\"@x.example"},
+    {"user+ext@x.example", 0, "user+ext@x.example"},
 };
 
 static void test_quote_821(void)
