@@ -121,7 +121,8 @@ check:
 	@sh mk/deps.sh check
 	$(MAKE) --no-print-directory all tests fuzzers
 	$(MAKE) --no-print-directory SAN=1 tests fuzzers
-	python3 tests/run.py
+	@sh mk/testsetup.sh
+	/usr/bin/python3 tests/run.py
 
 # --- install -----------------------------------------------------------------
 DESTDIR ?=

@@ -5,7 +5,8 @@
 set -e
 build="gcc make pkg-config libssl-dev libdb-dev libsasl2-dev libbsd-dev
        libpcre2-dev liblmdb-dev libcdb-dev"
-test="python3 python3-pytest postfix postfix-lmdb postfix-cdb swaks
+test="python3 python3-pytest postfix postfix-lmdb postfix-cdb postfix-pcre swaks
+      openssl
       dnsmasq-base iproute2 db-util lmdb-utils tinycdb procps"
 want=$build
 [ "${1:-}" = check ] && want="$build $test"

@@ -92,7 +92,9 @@ def run_system(extra):
     os.makedirs(os.path.dirname(xml), exist_ok=True)
     if os.path.exists(xml):
         os.unlink(xml)
-    cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rfE",
+    # Debian's python3 has python3-pytest; a pyenv python3 first in PATH does not.
+    py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    cmd = [py, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rfE",
            f"--junitxml={xml}", os.path.join(ROOT, "tests")] + extra
     rc = subprocess.run(cmd, cwd=ROOT).returncode
     if rc == 5:                         # no tests collected
