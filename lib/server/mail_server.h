@@ -1,0 +1,120 @@
+#ifndef POSTERN_MAIL_SERVER_H
+#define POSTERN_MAIL_SERVER_H
+
+/*
+ * mail_server - the daemon skeletons every Postern daemon is built on.
+ *
+ * A daemon's main() calls exactly one of the *_server_main() functions with
+ * its service function and optional hooks; the skeleton does the rest:
+ *
+ *   1. parse the command line master gives it:
+ *        -c dir      config directory (also MAIL_CONFIG)
+ *        -d          debug: run in the foreground, log to stderr too
+ *        -n name     service name (master.cf column 1)
+ *        -t type     transport type: inet, unix, unix-dgram, fifo, pass
+ *        -o n=v      parameter override (any number, applied after main.cf)
+ *        -s count    number of listening descriptors (default 1)
+ *        -l          this service's maxproc is 1 (master.cf column 7)
+ *        -r          chroot to queue_directory (master.cf column 5)
+ *        -u          unprivileged: drop to mail_owner (master passes it when
+ *                    the unpriv column says y)
+ *        -v          more verbose logging (msg_verbose++)
+ *        -z          stand-alone: no master; the service reads stdin/stdout
+ *                    (single) or gets a trigger on stdin (trigger); for
+ *                    tests and postfix-less debugging
+ *        -S path     stand-alone on a socket: listen on the UNIX socket
+ *                    or fifo at path instead of inheriting one (tests)
+ *   2. read main.cf (mail_conf_read), apply -o overrides, mail_params_init();
+ *      set the log tag to "$syslog_name/<service>" (msg_set_tag);
+ *   3. call the PRE_INIT hook while still root (open tables, keys, ...);
+ *   4. chroot to queue_directory when master passed -r (chroot column y);
+ *   5. drop privileges to mail_owner (uid and gid of mail_owner, no
+ *      supplementary groups) when -u was passed; a daemon that must stay
+ *      root (local, pipe, virtual) is started by master without -u;
+ *   6. call the POST_INIT hook;
+ *   7. run the loop: accept a client (single: one at a time; multi: many
+ *      on the event loop; trigger: read the trigger bytes; dgram: read a
+ *      datagram), call the service function, report busy/idle to master
+ *      over the status descriptor (lib/server/master_proto.h), and exit
+ *      after max_use service calls, after max_idle seconds without a client,
+ *      or as soon as master goes away.  A service function returning never
+ *      leaves a client half served: the skeleton closes the client stream
+ *      after the function returns (single/trigger), or when the function
+ *      calls multi_server_disconnect() (multi).
+ *
+ * Service functions:
+ *   single:  void fn(VSTREAM *client, char *service, char **argv)
+ *   multi:   void fn(VSTREAM *client, char *service, char **argv)
+ *            called each time the client stream is readable; the function
+ *            reads one request, answers it, and returns; on EOF or a
+ *            protocol error it calls multi_server_disconnect(client).
+ *   trigger: void fn(char *buf, ssize_t len, char *service, char **argv)
+ *   dgram:   void fn(char *buf, ssize_t len, char *service, char **argv)
+ *   argv is what follows the options on the master.cf command line.
+ *
+ * Hooks and options: a list of (key, value) pairs ended by 0:
+ *   MAIL_SERVER_PRE_INIT, void (*)(char *service, char **argv)
+ *   MAIL_SERVER_POST_INIT, void (*)(char *service, char **argv)
+ *   MAIL_SERVER_LOOP, int (*)(char *service, char **argv)
+ *         called before each wait; returns the longest wait in seconds
+ *         (-1 = no limit); lets qmgr run its scheduler between events
+ *   MAIL_SERVER_EXIT, void (*)(void)     called before a voluntary exit
+ *   MAIL_SERVER_PRE_ACCEPT, void (*)(char *service, char **argv)
+ *   MAIL_SERVER_PRE_DISCONN, void (*)(VSTREAM *client, char *service, char **argv)
+ *   MAIL_SERVER_SOLITARY        (no value) refuse to run unless master
+ *                               passed -l (maxproc is 1): qmgr, pickup
+ *   MAIL_SERVER_UNLIMITED       (no value) ignore max_use and max_idle
+ *                               (qmgr, pickup)
+ *   MAIL_SERVER_PRIVILEGED      (no value) the daemon may run as root: do
+ *                               not refuse to start without -u
+ *   MAIL_SERVER_TRIGGER_WAKEUP, int seconds
+ *                               trigger servers: also call the service
+ *                               function with a "W" trigger every N seconds
+ *                               (pickup's and qmgr's own timer, in addition
+ *                               to master's wakeup)
+ *
+ * Other interface:
+ *   multi_server_disconnect(VSTREAM *client)   close one client (multi)
+ *   mail_server_service_name                   the -n name
+ *   mail_server_stopping()                     1 once master is gone or a
+ *                                              SIGTERM arrived; long loops
+ *                                              check it
+ *
+ * What can go wrong: a bad command line or configuration is fatal (master
+ * logs the exit and throttles the service); a read or protocol error from
+ * one client only ends that client.  Every daemon ignores SIGPIPE.
+ */
+
+#include <sys/types.h>
+
+#include "vstream.h"
+
+typedef void (*MAIL_SERVER_STREAM_FN)(VSTREAM *client, char *service, char **argv);
+typedef void (*MAIL_SERVER_BUF_FN)(char *buf, ssize_t len, char *service, char **argv);
+typedef void (*MAIL_SERVER_INIT_FN)(char *service, char **argv);
+typedef int (*MAIL_SERVER_LOOP_FN)(char *service, char **argv);
+typedef void (*MAIL_SERVER_EXIT_FN)(void);
+typedef void (*MAIL_SERVER_DISCONN_FN)(VSTREAM *client, char *service, char **argv);
+
+#define MAIL_SERVER_END            0
+#define MAIL_SERVER_PRE_INIT       1
+#define MAIL_SERVER_POST_INIT      2
+#define MAIL_SERVER_LOOP           3
+#define MAIL_SERVER_EXIT           4
+#define MAIL_SERVER_PRE_ACCEPT     5
+#define MAIL_SERVER_PRE_DISCONN    6
+#define MAIL_SERVER_SOLITARY       7
+#define MAIL_SERVER_UNLIMITED      8
+#define MAIL_SERVER_PRIVILEGED     9
+#define MAIL_SERVER_TRIGGER_WAKEUP 10
+
+extern void single_server_main(int argc, char **argv, MAIL_SERVER_STREAM_FN fn, ...);
+extern void multi_server_main(int argc, char **argv, MAIL_SERVER_STREAM_FN fn, ...);
+extern void trigger_server_main(int argc, char **argv, MAIL_SERVER_BUF_FN fn, ...);
+extern void dgram_server_main(int argc, char **argv, MAIL_SERVER_BUF_FN fn, ...);
+
+extern void multi_server_disconnect(VSTREAM *client);
+extern char *mail_server_service_name;
+extern int mail_server_stopping(void);
+
+#endif
