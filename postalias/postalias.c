@@ -51,7 +51,8 @@
 #include "mail_params.h"
 
 /* What maillog_client_init() reads; the rest of main.cf stays unparsed. */
-static const char *const log_params[] = {"syslog_name", "syslog_facility", "maillog_file", 0};
+static const char *const log_params[] = {"syslog_name", "syslog_facility", "maillog_file",
+                                          "myhostname", 0};
 
 #define POSTALIAS_USAGE                                                                            \
     "usage: %s [-Nfinoprsuvw] [-c config_dir] [-d key] [-q key] [map_type:]file..."

@@ -130,7 +130,7 @@ def instance(netns):
     made = []
 
     def make(kind="postfix", **kw):
-        why = Instance.available(kind)
+        why = Instance.available(kind, smtp=kw.get("smtp", True))
         if why:
             pytest.skip(why)
         _require_accounts()

@@ -29,6 +29,8 @@ void maillog_client_init(const char *progname, int flags)
     msg_output_clear();
     if (flags & MAILLOG_CLIENT_FLAG_STDERR)
         msg_stderr_init();
+    if (var_myhostname && *var_myhostname)
+        msg_logfile_hostname(var_myhostname);
     if (*var_maillog_file && msg_logfile_init(var_maillog_file) == 0)
         return;
     if (*var_maillog_file)

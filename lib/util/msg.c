@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bsd/string.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -230,13 +231,24 @@ static void msg_logfile_output(int level, const char *text)
 
     clock_gettime(CLOCK_REALTIME, &ts);
     localtime_r(&ts.tv_sec, &tm);
-    strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
-    len = snprintf(buf, sizeof(buf), "%s.%06ld %s %s[%ld]: %s%s\n", stamp, ts.tv_nsec / 1000,
-                   msg_hostname, msg_tag, (long) getpid(), msg_level_prefix(level), text);
-    if (len > (int) sizeof(buf) - 1)
+    /* Postfix 3.7's maillog_file form: "Dec 02 16:01:00 mail postfix/x[1]: text". */
+    strftime(stamp, sizeof(stamp), "%b %d %H:%M:%S", &tm);
+    len = snprintf(buf, sizeof(buf), "%s %s %s[%ld]: %s%s\n", stamp, msg_hostname, msg_tag,
+                   (long) getpid(), msg_level_prefix(level), text);
+    if (len > (int) sizeof(buf) - 1) {
         len = (int) sizeof(buf) - 1;
+        buf[len - 1] = '\n';
+    }
     if (write(msg_logfile_fd, buf, (size_t) len) < 0)
         msg_stderr_output(MSG_WARN, "cannot write maillog_file");
+}
+
+/* msg_logfile_hostname - the host name in log file lines (up to the first dot) */
+
+void msg_logfile_hostname(const char *name)
+{
+    strlcpy(msg_hostname, name, sizeof(msg_hostname));
+    msg_hostname[strcspn(msg_hostname, ".")] = 0;
 }
 
 int msg_logfile_init(const char *path)
@@ -248,7 +260,7 @@ int msg_logfile_init(const char *path)
     if (msg_logfile_fd >= 0)
         close(msg_logfile_fd);
     msg_logfile_fd = fd;
-    if (gethostname(msg_hostname, sizeof(msg_hostname) - 1) < 0)
+    if (msg_hostname[0] == 0 && gethostname(msg_hostname, sizeof(msg_hostname) - 1) < 0)
         strcpy(msg_hostname, "localhost");
     msg_hostname[strcspn(msg_hostname, ".")] = 0;
     msg_output_add(msg_logfile_output);

@@ -15,7 +15,8 @@ Interface:
   inst = Instance(ns, kind="postfix" | "postern", port=25, params={...},
                   master_extra=["submission inet n - n - - smtpd ..."],
                   myhostname="mail.example.test", mydomain="example.test")
-  Instance.available(kind)  -> None if the binaries exist, else why not (skip)
+  Instance.available(kind, smtp=True)  -> None if the binaries exist, else
+                            why not (skip); smtp=False does not need smtpd
   inst.write_config()       # done by start() unless already written
   inst.set_params(name=value, ...) / inst.postconf("-e", "x = y") / inst.postconf_get("x")
   inst.start(timeout=15)    # postfix -c DIR start, in the namespace; waits until
@@ -191,13 +192,15 @@ class Instance:
 
     # --- binaries and configuration ---------------------------------------
     @staticmethod
-    def available(kind="postfix"):
-        """None when the binaries of kind exist, else a reason to skip."""
+    def available(kind="postfix", smtp=True):
+        """None when the binaries of kind exist, else a reason to skip.
+        smtp=False: an instance without an SMTP listener (no smtpd needed)."""
         if kind == "postfix":
             need = ["/usr/sbin/postfix", "/usr/sbin/postconf", "/usr/lib/postfix/sbin/master"]
         else:
             b = _postern_bin()
-            need = [os.path.join(b, n) for n in ("postfix", "postconf", "master", "smtpd")]
+            names = ("postfix", "postconf", "master") + (("smtpd",) if smtp else ())
+            need = [os.path.join(b, n) for n in names]
         missing = [p for p in need if not os.access(p, os.X_OK)]
         return f"{kind} binaries missing: {', '.join(missing)}" if missing else None
 
