@@ -14,6 +14,11 @@
  *       postlogd exists do).  Standard error stays an output when flags has
  *       MAILLOG_CLIENT_FLAG_STDERR (commands run from a terminal).
  *
+ *   maillog_client_path_ok(path, prefixes)
+ *       1 when path is absolute and starts with one of the prefixes (a
+ *       maillog_file_prefixes value: commas or white space), else 0.
+ *       postlogd and direct writers refuse any other maillog_file.
+ *
  * What can go wrong: a maillog_file that cannot be opened is reported on
  * standard error and syslog is used instead; logging never stops a program.
  */
@@ -23,5 +28,6 @@
 #define MAILLOG_CLIENT_FLAG_STDERR    (1 << 1)
 
 extern void maillog_client_init(const char *progname, int flags);
+extern int maillog_client_path_ok(const char *path, const char *prefixes);
 
 #endif

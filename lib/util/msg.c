@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bsd/string.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "msg.h"
+#include "msg_postlog.h"
 
 #define MSG_MAX_OUTPUTS 4
 #define MSG_BUFSIZE 4096
@@ -33,7 +33,6 @@ static int msg_error_count;
 static int msg_busy;
 static char msg_tag_buf[256];
 static int msg_logfile_fd = -1;
-static char msg_hostname[256];
 
 static const char *msg_prefixes[] = {"", "warning: ", "error: ", "fatal: ", "panic: "};
 
@@ -217,52 +216,36 @@ int msg_syslog_facility(const char *name)
 }
 
 /*
- * The log file gets the same line syslog would write: "Mon DD HH:MM:SS.uuuuuu
- * host tag[pid]: text".  One O_APPEND write per line keeps concurrent writers
- * from interleaving.
+ * The log file gets the line Postfix writes to maillog_file (msg_logline(),
+ * msg_postlog.c).  One O_APPEND write per line keeps concurrent writers from
+ * interleaving.
  */
 static void msg_logfile_output(int level, const char *text)
 {
-    char buf[MSG_BUFSIZE + 512];
-    struct timespec ts;
-    struct tm tm;
-    char stamp[64];
-    int len;
+    char buf[MSG_LOGLINE_MAX + 1];
+    size_t len;
 
-    clock_gettime(CLOCK_REALTIME, &ts);
-    localtime_r(&ts.tv_sec, &tm);
-    /* Postfix 3.7's maillog_file form: "Dec 02 16:01:00 mail postfix/x[1]: text". */
-    strftime(stamp, sizeof(stamp), "%b %d %H:%M:%S", &tm);
-    len = snprintf(buf, sizeof(buf), "%s %s %s[%ld]: %s%s\n", stamp, msg_hostname, msg_tag,
-                   (long) getpid(), msg_level_prefix(level), text);
-    if (len > (int) sizeof(buf) - 1) {
-        len = (int) sizeof(buf) - 1;
-        buf[len - 1] = '\n';
-    }
-    if (write(msg_logfile_fd, buf, (size_t) len) < 0)
+    len = msg_logline(buf, MSG_LOGLINE_MAX, level, text);
+    buf[len++] = '\n';
+    if (write(msg_logfile_fd, buf, len) < 0)
         msg_stderr_output(MSG_WARN, "cannot write maillog_file");
-}
-
-/* msg_logfile_hostname - the host name in log file lines (up to the first dot) */
-
-void msg_logfile_hostname(const char *name)
-{
-    strlcpy(msg_hostname, name, sizeof(msg_hostname));
-    msg_hostname[strcspn(msg_hostname, ".")] = 0;
 }
 
 int msg_logfile_init(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int fd;
+
+    /* /dev/stdout is a symlink on Linux; it names this process's stdout. */
+    if (strcmp(path, "/dev/stdout") == 0)
+        fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    else
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 
     if (fd < 0)
         return -1;
     if (msg_logfile_fd >= 0)
         close(msg_logfile_fd);
     msg_logfile_fd = fd;
-    if (msg_hostname[0] == 0 && gethostname(msg_hostname, sizeof(msg_hostname) - 1) < 0)
-        strcpy(msg_hostname, "localhost");
-    msg_hostname[strcspn(msg_hostname, ".")] = 0;
     msg_output_add(msg_logfile_output);
     return 0;
 }

@@ -55,6 +55,5 @@ extern void msg_stderr_init(void);      /* "prog: warning: text" on fd 2 */
 extern void msg_syslog_init(int facility);      /* openlog(msg_tag) */
 extern int msg_syslog_facility(const char *name);       /* "mail" -> LOG_MAIL, -1 if unknown */
 extern int msg_logfile_init(const char *path);
-extern void msg_logfile_hostname(const char *name); /* default: gethostname() */  /* append Postfix-style lines; -1 + errno */
 
 #endif
