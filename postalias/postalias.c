@@ -50,10 +50,6 @@
 #include "maillog_client.h"
 #include "mail_params.h"
 
-/* What maillog_client_init() reads; the rest of main.cf stays unparsed. */
-static const char *const log_params[] = {"syslog_name", "syslog_facility", "maillog_file",
-                                          "myhostname", 0};
-
 #define POSTALIAS_USAGE                                                                            \
     "usage: %s [-Nfinoprsuvw] [-c config_dir] [-d key] [-q key] [map_type:]file..."
 
@@ -247,7 +243,6 @@ int main(int argc, char **argv)
     if (optind >= argc)
         msg_fatal(POSTALIAS_USAGE, msg_program);
     mail_conf_read();
-    mail_params_init_list(log_params);
     maillog_client_init(msg_program, MAILLOG_CLIENT_FLAG_STDERR);
     dict_db_cache_size = postalias_size("berkeley_db_create_buffer_size", "16777216");
     dict_lmdb_map_size = postalias_size("lmdb_map_size", "16777216");

@@ -64,10 +64,6 @@
 #include "maillog_client.h"
 #include "mail_params.h"
 
-/* What maillog_client_init() reads; the rest of main.cf stays unparsed. */
-static const char *const log_params[] = {"syslog_name", "syslog_facility", "maillog_file",
-                                          "myhostname", 0};
-
 #define POSTMAP_USAGE                                                                              \
     "usage: %s [-bfFhimnNoprsuUvw] [-c config_dir] [-d key] [-q key] [map_type:]file..."
 
@@ -274,7 +270,6 @@ int main(int argc, char **argv)
     if (message && (query == 0 || strcmp(query, "-") != 0))
         msg_fatal("specify -b -h or -m only with \"-q -\"");
     mail_conf_read();
-    mail_params_init_list(log_params);
     maillog_client_init(msg_program, MAILLOG_CLIENT_FLAG_STDERR);
     postmap_conf_sizes();
     default_type = postmap_conf("default_database_type", "hash");

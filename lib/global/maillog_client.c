@@ -54,6 +54,10 @@ int maillog_client_path_ok(const char *path, const char *prefixes)
 
 void maillog_client_init(const char *progname, int flags)
 {
+    /* Bound here so that fast-starting commands need not know the list. */
+    static const char *const params[] = {"syslog_name", "syslog_facility", "maillog_file",
+                                         "maillog_file_prefixes", "myhostname",
+                                         "queue_directory", 0};
     static VSTRING *tag;
     static VSTRING *sock_path;
     int facility;
@@ -62,6 +66,8 @@ void maillog_client_init(const char *progname, int flags)
     if (tag == 0) {
         tag = vstring_alloc(40);
         sock_path = vstring_alloc(100);
+        if (var_maillog_file == 0 || var_queue_directory == 0)
+            mail_params_init_list(params);
     }
     vstring_sprintf(tag, "%s/%s", var_syslog_name, progname);
     msg_set_tag(vstring_str(tag));
