@@ -37,16 +37,16 @@ static const char *discard_split(const char *nexthop, char *status, size_t size)
     const char *cp = nexthop;
     size_t len = 0;
 
-    while (isspace((unsigned char) *cp))
+    while (isspace((unsigned char)*cp))
         cp++;
-    while (cp[len] && !isspace((unsigned char) cp[len]))
+    while (cp[len] && !isspace((unsigned char)cp[len]))
         len++;
     if (len > 0 && len < size) {
-        snprintf(status, size, "%.*s", (int) len, cp);
+        snprintf(status, size, "%.*s", (int)len, cp);
         if (dsn_valid(status)) {
             status[0] = '2';
             cp += len;
-            while (isspace((unsigned char) *cp))
+            while (isspace((unsigned char)*cp))
                 cp++;
             return *cp ? cp : nexthop;
         }
@@ -76,14 +76,13 @@ static void discard_service(VSTREAM *client, char *service, char **argv)
         if (request->fp == 0) {
             DSN_SIMPLE(&dsn, "4.3.0", "delayed", "cannot open queue file");
             if (defer_append(request->flags, request->queue_id, &request->msg_stats, rcpt,
-                             DISCARD_RELAY, &dsn)
-                != 0)
+                             DISCARD_RELAY, &dsn) != 0)
                 result = DEL_STAT_DEFER;
             continue;
         }
         DSN_SIMPLE(&dsn, status, "delivered", reason);
-        if (sent(request->flags, request->queue_id, &request->msg_stats, rcpt, DISCARD_RELAY, &dsn)
-            == 0)
+        if (sent(request->flags, request->queue_id, &request->msg_stats, rcpt, DISCARD_RELAY,
+                 &dsn) == 0)
             deliver_completed(request->fp, rcpt->offset);
         else
             result = DEL_STAT_DEFER;

@@ -63,14 +63,12 @@ static void error_service(VSTREAM *client, char *service, char **argv)
         if (retry) {
             DSN_SIMPLE(&dsn, status, "delayed", reason);
             if (defer_append(request->flags, request->queue_id, &request->msg_stats, rcpt,
-                             ERROR_RELAY, &dsn)
-                != 0)
+                             ERROR_RELAY, &dsn) != 0)
                 result = DEL_STAT_DEFER;
         } else {
             DSN_SIMPLE(&dsn, status, "failed", reason);
             if (bounce_append(request->flags, request->queue_id, &request->msg_stats, rcpt,
-                              ERROR_RELAY, &dsn)
-                == 0)
+                              ERROR_RELAY, &dsn) == 0)
                 deliver_completed(request->fp, rcpt->offset);
             else
                 result = DEL_STAT_DEFER;

@@ -22,12 +22,12 @@ static size_t error_text_code(const char *s)
         if (s[i] != '.')
             return 0;
         i++;
-        for (n = 0; isdigit((unsigned char) s[i]) && n < 4; n++)
+        for (n = 0; isdigit((unsigned char)s[i]) && n < 4; n++)
             i++;
         if (n < 1 || n > 3)
             return 0;
     }
-    return (s[i] == 0 || isspace((unsigned char) s[i])) ? i : 0;
+    return (s[i] == 0 || isspace((unsigned char)s[i])) ? i : 0;
 }
 
 void error_text_split(const char *nexthop, int class, char *status, size_t size,
@@ -36,17 +36,17 @@ void error_text_split(const char *nexthop, int class, char *status, size_t size,
     const char *cp = nexthop;
     size_t len;
 
-    while (isspace((unsigned char) *cp))
+    while (isspace((unsigned char)*cp))
         cp++;
     if ((len = error_text_code(cp)) > 0) {
-        snprintf(status, size, "%.*s", (int) len, cp);
+        snprintf(status, size, "%.*s", (int)len, cp);
         cp += len;
-        while (isspace((unsigned char) *cp))
+        while (isspace((unsigned char)*cp))
             cp++;
     } else {
         snprintf(status, size, "%c.0.0", class);
     }
     if (size > 0)
-        status[0] = (char) class;
+        status[0] = (char)class;
     *reason = *cp ? cp : ERROR_TEXT_DEFAULT;
 }

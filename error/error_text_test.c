@@ -18,8 +18,8 @@ static void test_table(void)
         {"", '5', "5.0.0", ERROR_TEXT_DEFAULT},
         {"5.1.1", '5', "5.1.1", ERROR_TEXT_DEFAULT},
         {"  5.1.1   spaced", '5', "5.1.1", "spaced"},
-        {"5.1.1 User unknown", '4', "4.1.1", "User unknown"},  /* retry defers */
-        {"4.4.1 try", '5', "5.4.1", "try"},                     /* error bounces */
+        {"5.1.1 User unknown", '4', "4.1.1", "User unknown"}, /* retry defers */
+        {"4.4.1 try", '5', "5.4.1", "try"},                   /* error bounces */
         {"5.1.1x not a code", '5', "5.0.0", "5.1.1x not a code"},
         {"6.1.1 no", '5', "5.0.0", "6.1.1 no"},
         {"5.1234.1 no", '5', "5.0.0", "5.1234.1 no"},

@@ -64,8 +64,7 @@ static int local_record(LOCAL_STATE *state)
     case LOCAL_WHY_SENT:
         DSN_SIMPLE(&dsn, why->status, "delivered", vstring_str(why->reason));
         if (sent(request->flags, request->queue_id, &request->msg_stats, state->rcpt, LOCAL_RELAY,
-                 &dsn)
-            != 0)
+                 &dsn) != 0)
             return -1;
         deliver_completed(request->fp, state->rcpt->offset);
         return 0;
@@ -73,8 +72,7 @@ static int local_record(LOCAL_STATE *state)
     case LOCAL_WHY_UNKNOWN:
         DSN_SIMPLE(&dsn, why->status, "failed", vstring_str(why->reason));
         if (bounce_append(request->flags, request->queue_id, &request->msg_stats, state->rcpt,
-                          LOCAL_RELAY, &dsn)
-            != 0)
+                          LOCAL_RELAY, &dsn) != 0)
             return -1;
         deliver_completed(request->fp, state->rcpt->offset);
         return 0;
@@ -156,8 +154,8 @@ static void local_pre_init(char *service, char **argv)
         msg_fatal("parameter mailbox_delivery_lock: %s", vstring_str(why));
     vstring_free(why);
 
-    if (var_mailbox_size_limit > 0 && var_message_size_limit > 0
-        && var_mailbox_size_limit < var_message_size_limit)
+    if (var_mailbox_size_limit > 0 && var_message_size_limit > 0 &&
+        var_mailbox_size_limit < var_message_size_limit)
         msg_fatal("main.cf configuration error: mailbox_size_limit is smaller than "
                   "message_size_limit");
 
@@ -169,9 +167,7 @@ static void local_pre_init(char *service, char **argv)
 
 int main(int argc, char **argv)
 {
-    single_server_main(argc, argv, local_service,
-                       MAIL_SERVER_PRE_INIT, local_pre_init,
-                       MAIL_SERVER_PRIVILEGED,
-                       MAIL_SERVER_END);
+    single_server_main(argc, argv, local_service, MAIL_SERVER_PRE_INIT, local_pre_init,
+                       MAIL_SERVER_PRIVILEGED, MAIL_SERVER_END);
     return 0;
 }

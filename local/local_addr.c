@@ -15,9 +15,8 @@ static int local_addr_nosplit(const char *local, const char *delimiters)
 
     if (strcmp(local, "postmaster") == 0 || strcmp(local, "mailer-daemon") == 0)
         return 1;
-    if (strchr(delimiters, '-') != 0
-        && (strncmp(local, "owner-", 6) == 0
-            || (len > 8 && strcmp(local + len - 8, "-request") == 0)))
+    if (strchr(delimiters, '-') != 0 &&
+        (strncmp(local, "owner-", 6) == 0 || (len > 8 && strcmp(local + len - 8, "-request") == 0)))
         return 1;
     return 0;
 }
@@ -25,7 +24,7 @@ static int local_addr_nosplit(const char *local, const char *delimiters)
 void local_addr_split(const char *addr, const char *delimiters, LOCAL_ADDR *parts)
 {
     const char *at = strrchr(addr, '@');
-    size_t len = at ? (size_t) (at - addr) : strlen(addr);
+    size_t len = at ? (size_t)(at - addr) : strlen(addr);
     char *local = mymalloc(len + 1);
     size_t pos;
 
@@ -41,7 +40,7 @@ void local_addr_split(const char *addr, const char *delimiters, LOCAL_ADDR *part
     pos = strcspn(local, delimiters);
     if (pos == 0 || local[pos] == 0)
         return;
-    parts->delim = (unsigned char) local[pos];
+    parts->delim = (unsigned char)local[pos];
     parts->user[pos] = 0;
     parts->extension = mystrdup(local + pos + 1);
 }

@@ -57,7 +57,7 @@ static int local_copy_flush(LOCAL_COPY_OUT *out)
     size_t left = VSTRING_LEN(out->buf);
     ssize_t n;
 
-    if (out->limit > 0 && (off_t) left > out->limit - out->size) {
+    if (out->limit > 0 && (off_t)left > out->limit - out->size) {
         errno = EFBIG;
         return -1;
     }
@@ -73,7 +73,7 @@ static int local_copy_flush(LOCAL_COPY_OUT *out)
             return -1;
         }
         p += n;
-        left -= (size_t) n;
+        left -= (size_t)n;
         out->size += n;
     }
     vstring_reset(out->buf);
@@ -152,13 +152,13 @@ int local_copy(int src_fd, off_t data_offset, int dst_fd, const LOCAL_COPY_ATTR 
             if (type != REC_TYPE_NORM && type != REC_TYPE_CONT) {
                 /* EOF, ERROR, or an envelope record inside the content. */
                 if (type == REC_TYPE_ERROR)
-                    msg_warn("queue file content at offset %ld: %s", (long) data_offset,
+                    msg_warn("queue file content at offset %ld: %s", (long)data_offset,
                              rec_reader_error(rp));
                 status = LOCAL_COPY_CORRUPT;
                 break;
             }
-            if ((attr->flags & LOCAL_COPY_QUOTE) && prev == REC_TYPE_NORM
-                && VSTRING_LEN(data) >= 5 && memcmp(vstring_str(data), "From ", 5) == 0)
+            if ((attr->flags & LOCAL_COPY_QUOTE) && prev == REC_TYPE_NORM &&
+                VSTRING_LEN(data) >= 5 && memcmp(vstring_str(data), "From ", 5) == 0)
                 vstring_addch(out.buf, '>');
             vstring_memcat(out.buf, vstring_str(data), VSTRING_LEN(data));
             if (type == REC_TYPE_NORM)
@@ -189,7 +189,7 @@ int local_copy(int src_fd, off_t data_offset, int dst_fd, const LOCAL_COPY_ATTR 
 
     /* Never leave half a message behind. */
     if (ftruncate(dst_fd, st.st_size) < 0)
-        msg_warn("cannot truncate mailbox file back to %ld bytes: %m", (long) st.st_size);
+        msg_warn("cannot truncate mailbox file back to %ld bytes: %m", (long)st.st_size);
     if (status == LOCAL_COPY_CORRUPT)
         local_why_dsn(why, "4.3.0", "corrupted queue file");
     else

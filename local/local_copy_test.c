@@ -38,7 +38,7 @@ static int make_queue(const char *const *lines, int with_end, off_t *data_offset
     rec_put_str(b, REC_TYPE_FROM, "sender@example.test");
     rec_put_str(b, REC_TYPE_RCPT, "paco@example.test");
     rec_put_str(b, REC_TYPE_MESG, "");
-    *data_offset = (off_t) VSTRING_LEN(b);
+    *data_offset = (off_t)VSTRING_LEN(b);
     for (lp = lines; *lp; lp++) {
         /* Lines of more than 40 bytes become 40-byte L pieces, then N. */
         len = strlen(*lp);
@@ -65,9 +65,9 @@ static int mailbox(const char *old, char *path, size_t size)
 {
     int fd;
 
-    snprintf(path, size, "/tmp/local_copy_test.%ld.%d", (long) getpid(), rand());
+    snprintf(path, size, "/tmp/local_copy_test.%ld.%d", (long)getpid(), rand());
     fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_APPEND, 0600);
-    if (fd < 0 || write(fd, old, strlen(old)) != (ssize_t) strlen(old))
+    if (fd < 0 || write(fd, old, strlen(old)) != (ssize_t)strlen(old))
         abort();
     return fd;
 }
@@ -84,7 +84,7 @@ static VSTRING *slurp(const char *path)
         return v;
     }
     while ((n = read(fd, buf, sizeof(buf))) > 0)
-        vstring_memcat(v, buf, (size_t) n);
+        vstring_memcat(v, buf, (size_t)n);
     close(fd);
     return v;
 }
@@ -121,8 +121,8 @@ static void run_golden(int flags, const char *sender, const char *orig, const ch
     PTEST_INT_EQ(local_copy(q, off, m, &attr, why), LOCAL_COPY_OK);
     got = slurp(path);
     want = slurp(ref);
-    if (VSTRING_LEN(got) != VSTRING_LEN(want)
-        || memcmp(vstring_str(got), vstring_str(want), VSTRING_LEN(got)) != 0)
+    if (VSTRING_LEN(got) != VSTRING_LEN(want) ||
+        memcmp(vstring_str(got), vstring_str(want), VSTRING_LEN(got)) != 0)
         PTEST_FAIL("%s: got\n%s\nwant\n%s", ref, vstring_str(got), vstring_str(want));
     unlink(path);
     close(q);
@@ -154,8 +154,9 @@ static void test_quoted_addresses(void)
 /* Appending after existing mail keeps it; the limit counts the whole file. */
 static void test_limit_truncates(void)
 {
-    static const char *const big[] = {"Subject: big", "", "0123456789012345678901234567890123456789"
-                                                          "0123456789012345678901234567890123456789",
+    static const char *const big[] = {"Subject: big", "",
+                                      "0123456789012345678901234567890123456789"
+                                      "0123456789012345678901234567890123456789",
                                       0};
     LOCAL_COPY_ATTR attr = {"s@example.test", "p", "p@example.test", NOW, LOCAL_COPY_MBOX, 0};
     LOCAL_WHY *why = local_why_alloc();

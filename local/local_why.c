@@ -46,7 +46,7 @@ void local_why_set(LOCAL_WHY *why, int kind, const char *status, const char *fmt
 void local_why_dsn(LOCAL_WHY *why, const char *status, const char *fmt, ...)
 {
     va_list ap;
-    int kind = status[0] == '2' ? LOCAL_WHY_SENT
+    int kind = status[0] == '2'   ? LOCAL_WHY_SENT
                : status[0] == '5' ? LOCAL_WHY_BOUNCE
                                   : LOCAL_WHY_DEFER;
 

@@ -55,8 +55,8 @@ VSTRING *local_maildir_host(VSTRING *buf, const char *hostname)
 VSTRING *local_maildir_name(VSTRING *buf, const struct timeval *tv, unsigned long dev,
                             unsigned long ino, const char *host)
 {
-    return vstring_sprintf(buf, "%lu.V%lxI%lxM%lu.%s", (unsigned long) tv->tv_sec, dev, ino,
-                           (unsigned long) tv->tv_usec, host);
+    return vstring_sprintf(buf, "%lu.V%lxI%lxM%lu.%s", (unsigned long)tv->tv_sec, dev, ino,
+                           (unsigned long)tv->tv_usec, host);
 }
 
 /* local_maildir_mkdirs - make the Maildir and its three subdirectories */
@@ -119,7 +119,7 @@ void local_maildir(LOCAL_STATE *state, const LOCAL_USER *user, const char *path)
     set_eugid_enter(&saved, user->uid, user->gid);
 
     vstring_sprintf(tmpfile, "%s/tmp/%lu.P%ld.%s", vstring_str(dir),
-                    (unsigned long) state->start.tv_sec, (long) getpid(), vstring_str(host));
+                    (unsigned long)state->start.tv_sec, (long)getpid(), vstring_str(host));
     fd = safe_open(vstring_str(tmpfile), O_WRONLY | O_CREAT | O_EXCL, 0600, &st, SAFE_OPEN_ANY_UID,
                    SAFE_OPEN_ANY_GID, err);
     if (fd < 0 && errno == ENOENT) {
@@ -150,31 +150,30 @@ void local_maildir(LOCAL_STATE *state, const LOCAL_USER *user, const char *path)
         copy = LOCAL_COPY_WRITE;
     }
     if (copy != LOCAL_COPY_OK) {
-        (void) unlink(vstring_str(tmpfile));
+        (void)unlink(vstring_str(tmpfile));
         goto done;
     }
 
-    local_maildir_name(name, &state->start, (unsigned long) st.st_dev, (unsigned long) st.st_ino,
+    local_maildir_name(name, &state->start, (unsigned long)st.st_dev, (unsigned long)st.st_ino,
                        vstring_str(host));
     vstring_sprintf(newfile, "%s/new/%s", vstring_str(dir), vstring_str(name));
     if (rename(vstring_str(tmpfile), vstring_str(newfile)) < 0) {
         local_why_dsn(why, local_copy_dsn(errno, "4.2.0"), "link to %s: %s", vstring_str(newfile),
                       strerror(errno));
-        (void) unlink(vstring_str(tmpfile));
+        (void)unlink(vstring_str(tmpfile));
         goto done;
     }
     /* Make the new name durable before anyone hears "delivered". */
     vstring_sprintf(name, "%s/new", vstring_str(dir));
-    if ((dfd = open(vstring_str(name), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
-        || fsync(dfd) < 0) {
+    if ((dfd = open(vstring_str(name), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) < 0) {
         local_why_dsn(why, "4.3.0", "cannot sync directory %s: %s", vstring_str(name),
                       strerror(errno));
-        (void) unlink(vstring_str(newfile));
+        (void)unlink(vstring_str(newfile));
         if (dfd >= 0)
-            (void) close(dfd);
+            (void)close(dfd);
         goto done;
     }
-    (void) close(dfd);
+    (void)close(dfd);
     local_why_dsn(why, "2.0.0", "delivered to maildir");
 
 done:
