@@ -205,8 +205,9 @@ void local_mbox(LOCAL_STATE *state, const LOCAL_USER *user, const char *path, in
         if (dot_lockfile(path, &opts, err) == 0) {
             dotlocked = 1;
         } else if (errno == EEXIST) {
+            /* Postfix's wording: "...lock: File exists". */
             local_why_dsn(why, "4.2.0", "unable to create lock file %s.lock: %s", path,
-                          vstring_str(err));
+                          strerror(EEXIST));
             goto done;
         } else {
             msg_warn("%s: cannot create lock file %s.lock: %s; using kernel locks only",

@@ -570,7 +570,9 @@ def test_dot_lock_held_defers(agent):
     assert a.deliver(m) == 0
     d = a.bounce.of("defer")
     assert len(d) == 1 and d[0]["status_code"] == "4.2.0", a.bounce.requests
-    assert "unable to create lock file" in d[0]["reason"]
+    box = os.path.join(a.spool, "paco")
+    assert d[0]["reason"] == (f"cannot update mailbox {box} for user paco. "
+                              f"unable to create lock file {box}.lock: File exists")
     assert os.path.exists(lock)          # someone else's lock is left alone
     assert not os.path.exists(os.path.join(a.spool, "paco"))
 
