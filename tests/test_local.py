@@ -693,3 +693,43 @@ def test_discard_reports_sent(agent):
                r"relay=none, delay=[\d.]+, delays=[\d./]+, dsn=2\.0\.0, status=sent \(silently\)")
     assert a.bounce.of("bounce") == [] and a.bounce.of("defer") == []
     assert m.rcpt_types() == ["D"]
+
+
+# --- local: home_mailbox --------------------------------------------------------
+
+@pytest.mark.parametrize("home_mailbox", ["pst-test-Maildir/", "pst-test-mbox"])
+def test_home_mailbox(agent, home_mailbox):
+    # Delivery under $HOME happens as the user.  Uses enrique's home (from
+    # mk/testsetup.sh) and removes exactly what it created.
+    try:
+        enrique = pwd.getpwnam("enrique")
+    except KeyError:
+        pytest.skip("user enrique missing: run mk/testsetup.sh")
+    target = os.path.join(enrique.pw_dir, home_mailbox.rstrip("/"))
+    if not os.path.isdir(enrique.pw_dir) or os.path.lexists(target):
+        pytest.skip(f"{enrique.pw_dir} missing or {target} exists")
+    try:
+        a = agent(params={"home_mailbox": home_mailbox})
+        m = a.queue_message([f"enrique@{HOST}"], b"Subject: home\n\nbody\n")
+        assert a.deliver(m) == 0
+        st = os.stat(target)
+        assert st.st_uid == enrique.pw_uid
+        if home_mailbox.endswith("/"):
+            names = os.listdir(os.path.join(target, "new"))
+            assert len(names) == 1
+            data = open(os.path.join(target, "new", names[0]), "rb").read()
+            what = "maildir"
+        else:
+            data = open(target, "rb").read()
+            assert stat.S_IMODE(st.st_mode) == 0o600
+            assert re.match(FROM_LINE, data)
+            what = "mailbox"
+        assert b"Delivered-To: enrique@" + HOST.encode() + b"\nSubject: home\n\nbody\n" in data
+        a.wait_log(LOG_SENT.format(qid=m.qid, to=re.escape(f"enrique@{HOST}"), orig="",
+                                   what=what))
+        assert not os.path.exists(os.path.join(a.spool, "enrique"))
+    finally:
+        if os.path.isdir(target) and not os.path.islink(target):
+            shutil.rmtree(target)
+        elif os.path.lexists(target):
+            os.unlink(target)
