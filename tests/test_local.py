@@ -268,9 +268,19 @@ class Agent:
 
     def deliver(self, msg, nexthop=HOST, flags=0, timeout=20):
         """Send one request for every recipient of msg; return the reply."""
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(timeout)
-        s.connect(self.sock)
+        # The socket file appears at bind(), a moment before listen().
+        deadline = time.monotonic() + 5
+        while True:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(timeout)
+            try:
+                s.connect(self.sock)
+                break
+            except ConnectionRefusedError:
+                s.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
         with s:
             r = AttrReader(s)
             hello = r.read()
