@@ -245,6 +245,7 @@ void tr_resolve_addr(const char *sender, const char *addr, RESOLVE_REPLY *reply)
     TOK822 *at = 0;
     TOK822 *saved = 0; /* "@localdomain" peeled off, re-attached at the end */
     const char *value;
+    int added_host = 0;
     int rc;
 
     vstring_strcpy(reply->transport, "CHANNEL NOT UPDATED");
@@ -257,12 +258,10 @@ void tr_resolve_addr(const char *sender, const char *addr, RESOLVE_REPLY *reply)
     tree = tr_tok_scan_addr(vstring_str(tr_resolve_quote(ext, addr)));
 
     for (;;) {
-        if (tree->head == 0)
-            break;
-        if (tree->tail->type == '.' && tree->tail->prev && tree->tail->prev->type != '.' &&
-            tree->tail->prev->type != '@')
+        if (tree->head != 0 && tree->tail->type == '.' && tree->tail->prev &&
+            tree->tail->prev->type != '.' && tree->tail->prev->type != '@')
             tr_tok_remove(tree, tree->tail);
-        if ((at = tr_tok_rfind(tree, '@')) != 0) {
+        if (tree->head != 0 && (at = tr_tok_rfind(tree, '@')) != 0) {
             if (at->next == 0) {
                 /* "user@": null domain, allowed only by resolve_null_domain. */
                 if (var_resolve_null_domain) {
@@ -311,17 +310,23 @@ void tr_resolve_addr(const char *sender, const char *addr, RESOLVE_REPLY *reply)
                 continue;
             }
         }
+        /* An empty local part is the local MAILER-DAEMON. */
+        if (tree->head == 0 || (tree->head == tree->tail && tree->head->type == TOK822_QSTRING &&
+                                VSTRING_LEN(tree->head->vstr) == 0)) {
+            while (tree->head)
+                tr_tok_remove(tree, tree->head);
+            tr_tok_append_text(tree, var_empty_address_recipient);
+        }
+        /* No domain at all: resolve user@$myhostname (which asks mydestination). */
+        if (saved == 0 && !added_host) {
+            tr_tok_append(tree, tok822_alloc('@', 0));
+            tr_tok_append_text(tree, var_myhostname);
+            added_host = 1;
+            continue;
+        }
         break;
     }
 
-    /* An empty local part is the local MAILER-DAEMON. */
-    if (at == 0 &&
-        (tree->head == 0 || (tree->head == tree->tail && tree->head->type == TOK822_QSTRING &&
-                             VSTRING_LEN(tree->head->vstr) == 0))) {
-        while (tree->head)
-            tr_tok_remove(tree, tree->head);
-        tr_tok_append_text(tree, var_empty_address_recipient);
-    }
     if (at == 0) {
         if (saved) {
             tr_tok_append(tree, saved);
