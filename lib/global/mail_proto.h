@@ -91,6 +91,10 @@
 #define MAIL_ATTR_DSN_DTEXT    "diag_text"
 #define MAIL_ATTR_DSN_MTYPE    "mta_type"
 #define MAIL_ATTR_DSN_MNAME    "mta_name"
+/* Values of the encoding attribute (as in queue files); added by ipc. */
+#define MAIL_ATTR_ENC_8BIT "8BITMIME"
+#define MAIL_ATTR_ENC_7BIT "7BIT"
+#define MAIL_ATTR_ENC_NONE ""
 /* Client information that travels with a delivery request. */
 #define MAIL_ATTR_LOG_CLIENT_NAME "log_client_name"
 #define MAIL_ATTR_LOG_CLIENT_ADDR "log_client_address"
