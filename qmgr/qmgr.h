@@ -209,6 +209,7 @@ extern QMGR_MESSAGE *qmgr_message_alloc(const char *queue_name, const char *queu
 extern int qmgr_message_realloc(QMGR_MESSAGE *message, VSTRING *why);
 extern void qmgr_message_assign(QMGR_MESSAGE *message);
 extern void qmgr_message_free(QMGR_MESSAGE *message);
+extern QMGR_MESSAGE *qmgr_message_find(const char *queue_id);
 extern void qmgr_message_update_warn(QMGR_MESSAGE *message);
 
 /* ------------------------------------------------------------ active */

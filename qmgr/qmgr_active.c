@@ -104,14 +104,6 @@ void qmgr_active_corrupt(const char *queue_id, const char *why)
         msg_fatal("%s: save corrupt file queue %s: %m", queue_id, MAIL_QUEUE_ACTIVE);
 }
 
-static int qmgr_active_is_active(const char *id)
-{
-    for (QMGR_MESSAGE *m = qmgr_message_list; m; m = m->next)
-        if (strcmp(m->queue_id, id) == 0)
-            return 1;
-    return 0;
-}
-
 int qmgr_active_feed(const char *queue_name, const char *path, const char *queue_id, int flags)
 {
     VSTRING *active = vstring_alloc(100);
@@ -131,7 +123,7 @@ int qmgr_active_feed(const char *queue_name, const char *path, const char *queue
     if (strcmp(queue_name, MAIL_QUEUE_DEFERRED) == 0 && (flags & QMGR_SCAN_ALL) == 0 &&
         st.st_mtime > event_time())
         goto out;
-    if (qmgr_active_is_active(queue_id)) {
+    if (qmgr_message_find(queue_id) != 0) {
         msg_warn("%s: a message with this id is already active; skipping %s", queue_id, path);
         goto out;
     }

@@ -32,6 +32,7 @@
  *       and queued (qmgr_entry_create).
  *   qmgr_message_update_warn(message)
  *       The delay warning was sent: set the W record to 0 in place.
+ *   qmgr_message_find(id)    the active message with that queue id, or null
  *   qmgr_message_free(message)
  *
  * What can go wrong: the file is untrusted (qfile_check first, numbers
@@ -61,6 +62,7 @@
 
 QMGR_MESSAGE *qmgr_message_list;
 int qmgr_message_count;
+static HTABLE *qmgr_message_table; /* queue id -> active message */
 int qmgr_recipient_count;
 
 #define STR vstring_str
@@ -417,6 +419,9 @@ QMGR_MESSAGE *qmgr_message_alloc(const char *queue_name, const char *queue_id, i
         m->encoding = mystrdup("");
     if (m->dsn_envid == 0)
         m->dsn_envid = mystrdup("");
+    if (qmgr_message_table == 0)
+        qmgr_message_table = htable_create(101);
+    htable_enter(qmgr_message_table, m->queue_id, m);
     m->next = qmgr_message_list;
     if (qmgr_message_list)
         qmgr_message_list->prev = m;
@@ -537,6 +542,11 @@ void qmgr_message_assign(QMGR_MESSAGE *m)
     vstring_free(qname);
 }
 
+QMGR_MESSAGE *qmgr_message_find(const char *queue_id)
+{
+    return qmgr_message_table ? htable_find(qmgr_message_table, queue_id) : 0;
+}
+
 void qmgr_message_update_warn(QMGR_MESSAGE *m)
 {
     char buf[REC_TYPE_PTR_WIDTH + 1];
@@ -559,6 +569,7 @@ void qmgr_message_free(QMGR_MESSAGE *m)
     if (m->next)
         m->next->prev = m->prev;
     qmgr_message_count--;
+    htable_delete(qmgr_message_table, m->queue_id, 0);
     qmgr_message_destroy(m);
 }
 
