@@ -304,9 +304,12 @@ class Qmgr:
 
     def start(self):
         self.chown_all()
-        self.proc = subprocess.Popen([QMGR, "-c", self.conf, "-n", "qmgr", "-t", "fifo", "-u",
-                                      "-S", self.fifo], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # Stand-alone daemons also log to stderr: keep it in a file, not a pipe
+        # that nobody reads (a full pipe would stall qmgr).
+        with open(os.path.join(self.top, "stderr"), "ab") as err:
+            self.proc = subprocess.Popen([QMGR, "-c", self.conf, "-n", "qmgr", "-t", "fifo",
+                                          "-u", "-S", self.fifo], stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=err)
         wait_for(lambda: os.path.exists(self.fifo), what="qmgr fifo")
         return self
 
@@ -442,7 +445,7 @@ def test_recipient_limit_and_destination_concurrency(qmgr_factory):
     assert q.fake.max_inflight["a.test"] == 2
     # b.test was not held up behind a.test's four requests.
     order = [req["nexthop"] for _, req, _ in q.fake.requests]
-    assert order.index("b.test") < 2
+    assert order.index("b.test") < 3  # started in the first round (threads race to log)
 
 
 def test_agent_deferral_goes_to_deferred_with_retry_time(qmgr_factory):
