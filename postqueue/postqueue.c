@@ -174,7 +174,8 @@ static void pq_list(void)
     pq_out = vstring_alloc(65536);
     for (;;) {
         n = attr_scan(stream, ATTR_FLAG_EXTRA, RECV_ATTR_STR(MAIL_ATTR_QUEUE, queue),
-                      RECV_ATTR_STR(MAIL_ATTR_QUEUEID, id), RECV_ATTR_LONG(MAIL_ATTR_TIME, &arrival),
+                      RECV_ATTR_STR(MAIL_ATTR_QUEUEID, id),
+                      RECV_ATTR_LONG(MAIL_ATTR_TIME, &arrival),
                       RECV_ATTR_LONG(MAIL_ATTR_SIZE, &size),
                       RECV_ATTR_STR(MAIL_ATTR_SENDER, sender), ATTR_TYPE_END);
         if (n == 0)
@@ -284,8 +285,9 @@ int main(int argc, char **argv)
             msg_verbose++;
             break;
         default:
-            msg_fatal_status(EX_USAGE, "usage: %s -[fjpv] [-c config_dir] [-i queue_id] "
-                                       "[-s site]",
+            msg_fatal_status(EX_USAGE,
+                             "usage: %s -[fjpv] [-c config_dir] [-i queue_id] "
+                             "[-s site]",
                              msg_program);
         }
     }
@@ -330,7 +332,8 @@ int main(int argc, char **argv)
         msg_fatal_status(EX_UNAVAILABLE,
                          "-%c %s: per-%s flush needs the flush service, which Postern does not "
                          "have yet; use postqueue -f",
-                         mode == PQ_MODE_ID ? 'i' : 's', arg, mode == PQ_MODE_ID ? "message" : "site");
+                         mode == PQ_MODE_ID ? 'i' : 's', arg,
+                         mode == PQ_MODE_ID ? "message" : "site");
     default:
         msg_fatal_status(EX_USAGE, "-j: JSON output is not supported yet");
     }

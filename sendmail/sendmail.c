@@ -381,7 +381,8 @@ static void sm_content(SM_OUT *out, int dot_ends, SM_HDRS *hdrs)
             if (dot_ends && nl && len == 1 && lp[0] == '.') {
                 vstring_free(buf);
                 vstring_free(line);
-                sm_hdr_end(hdrs);
+                if (hdrs)
+                    sm_hdr_end(hdrs);
                 return;
             }
             if (hdrs)

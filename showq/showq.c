@@ -15,6 +15,9 @@
  *   {}                  end of this message
  * and {} where a message would start, at the end.
  *
+ * Files that are still being written (no owner execute bit, QUEUE_FORMAT.md
+ * section 6) are not shown, as Postfix does not show them.
+ *
  * size is the content size from the size record ('C' field 1); a maildrop
  * file has no size record, so its file size is reported, as Postfix does.
  * reason (for every queue but maildrop: a message put on hold keeps its
@@ -149,7 +152,8 @@ static int showq_file(VSTREAM *client, const char *queue, const char *id, const 
         argv_free(rcpts);
         return 0;
     }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    /* Without the owner execute bit a file is still being written: skip. */
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & S_IXUSR) == 0) {
         close(fd);
         vstring_free(data);
         vstring_free(sender);
@@ -243,8 +247,8 @@ static int showq_dir(VSTREAM *client, const char *queue, const char *dir, int de
         if (de->d_name[0] == '.')
             continue;
         vstring_sprintf(path, "%s/%s", dir, de->d_name);
-        if (depth < showq_conf.hash_depth && mail_queue_hashed(&showq_conf, queue)
-            && strlen(de->d_name) == 1) {
+        if (depth < showq_conf.hash_depth && mail_queue_hashed(&showq_conf, queue) &&
+            strlen(de->d_name) == 1) {
             rc = showq_dir(client, queue, vstring_str(path), depth + 1);
             continue;
         }
