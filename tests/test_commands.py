@@ -585,3 +585,34 @@ def test_instance_start_status_stop(instance):
     inst.wait_for_queue_empty()
     inst.stop()
     assert inst.postfix("status", check=False).returncode == 1
+
+
+def test_postfix_files_describes_the_queue_tree(tmp_path):
+    """conf/postfix-files and the tree postfix check makes agree."""
+    _need("postfix")
+    c = Conf(tmp_path)
+    c.postfix("check", check=True)
+    tree = _tree(c.queue)
+    rows = [line.split(":") for line in open(os.path.join(ROOT, "conf", "postfix-files"))
+            if line.startswith("$queue_directory/")]
+    assert len(rows) == len(tree)
+    for name, typ, owner, group, mode, flags in rows:
+        rel = name[len("$queue_directory/"):]
+        want_owner = "postfix" if owner == "$mail_owner" else owner
+        assert tree[rel][1] == oct(int(mode, 8)) and tree[rel][2] == want_owner, rel
+        if group != "-":
+            assert tree[rel][3] == "postdrop", rel
+
+
+def test_install_makes_setgid_commands_and_links(tmp_path):
+    _need("sendmail", "postdrop", "postqueue")
+    d = str(tmp_path / "dest")
+    p = subprocess.run(["make", "-s", "install", f"DESTDIR={d}"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stdout + p.stderr
+    for n in ("postdrop", "postqueue"):
+        st = os.stat(os.path.join(d, "usr/sbin", n))
+        assert oct(st.st_mode & 0o7777) == "0o2755" and grp.getgrgid(st.st_gid).gr_name == "postdrop"
+    for n in ("mailq", "newaliases"):
+        assert os.readlink(os.path.join(d, "usr/bin", n)) == "../sbin/sendmail"
+    assert os.path.isfile(os.path.join(d, "etc/postfix/postfix-files"))
