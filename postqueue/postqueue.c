@@ -1,0 +1,341 @@
+/*
+ * postqueue - the user's view of the mail queue (set-gid postdrop).
+ *
+ * Usage: postqueue [-c config_dir] [-v] -p | -f | -i queue_id | -s site
+ *
+ *   -p   list the queue (also "mailq", "sendmail -bp"), in Postfix's format,
+ *        byte for byte:
+ *
+ *          -Queue ID-  --Size-- ----Arrival Time---- -Sender/Recipient-------
+ *          E1B5DA7492A     271 Wed Dec  2 16:00:26  sender2@example.org
+ *                                                    (mail transport unavailable)
+ *                                                   rcpt2@remote.example
+ *          (empty line)
+ *          -- 4 Kbytes in 4 Requests.
+ *
+ *        The id is followed by "*" for a message in the active queue and
+ *        "!" for one on hold; id and mark are left-aligned in 11 columns,
+ *        the size right-aligned in 7 after a space, the arrival time
+ *        ("%a %b %e %H:%M:%S", local time) in 20 after a space, then the
+ *        sender ("MAILER-DAEMON" for the null sender).  A defer reason is
+ *        printed in parentheses, right-aligned to column 78, before the
+ *        first recipient that has it (again when it changes); recipients
+ *        are indented by 41 spaces.  The footer counts size / 1024
+ *        (rounded down) Kbytes; "Request" is singular for one message.  An
+ *        empty queue prints "Mail queue is empty".
+ *
+ *        The data comes from the showq service (public/showq, PROTOCOLS.md).
+ *        When it cannot be reached and the caller is root, postqueue warns
+ *        "Mail system is down -- accessing queue directly" and runs
+ *        $daemon_directory/showq itself (stand-alone, -z); other users get
+ *        "Queue report unavailable - mail system is down" (EX_UNAVAILABLE).
+ *   -f   flush: trigger "FA" on public/qmgr (forget dead destinations, scan
+ *        every queue); "Cannot flush mail queue - mail system is down"
+ *        (EX_UNAVAILABLE) when the queue manager does not answer
+ *   -i, -s   per-message and per-site flush need the flush service, which
+ *        Postern does not have yet: they exit EX_UNAVAILABLE saying so
+ *   -j   JSON output is not implemented (EX_USAGE)
+ *
+ * Security: set-gid postdrop (to reach public/); the environment is
+ * reduced to import_environment; -c and MAIL_CONFIG are refused unless
+ * mail_conf_dir_allowed() allows them; showq's replies are read with
+ * attr_scan(ATTR_FLAG_STRICT) and a malformed reply ends the listing with
+ * an error, never a crash.
+ *
+ * Exit status: 0, or the sysexits.h code of the failure.
+ *
+ * Parameters: queue_directory, daemon_directory, showq_service_name,
+ * queue_service_name, import_environment, ipc_timeout.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "argv.h"
+#include "attr.h"
+#include "clean_env.h"
+#include "mail_conf.h"
+#include "mail_params.h"
+#include "mail_proto.h"
+#include "mail_queue.h"
+#include "maillog_client.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "quote_822_local.h"
+#include "vstream.h"
+#include "vstring.h"
+
+#define PQ_MODE_NONE  0
+#define PQ_MODE_LIST  1
+#define PQ_MODE_FLUSH 2
+#define PQ_MODE_ID    3
+#define PQ_MODE_SITE  4
+#define PQ_MODE_JSON  5
+
+#define PQ_REASON_COLUMN 78
+#define PQ_RCPT_INDENT   41
+
+static const char *pq_config_dir;
+static pid_t pq_showq_pid;
+
+/* Run showq stand-alone, its output on a pipe we read. */
+static VSTREAM *pq_showq_direct(void)
+{
+    int pfd[2];
+    VSTRING *path = vstring_alloc(100);
+
+    vstring_sprintf(path, "%s/showq", var_daemon_directory);
+    if (pipe(pfd) < 0)
+        msg_fatal_status(EX_OSERR, "pipe: %m");
+    switch (pq_showq_pid = fork()) {
+    case -1:
+        msg_fatal_status(EX_OSERR, "fork: %m");
+    case 0: {
+        ARGV *av = argv_alloc(10);
+        int null = open("/dev/null", O_RDONLY);
+
+        if (null < 0 || dup2(null, 0) < 0 || dup2(pfd[1], 1) < 0)
+            msg_fatal_status(EX_OSERR, "redirect showq: %m");
+        close(pfd[0]);
+        close(pfd[1]);
+        argv_add(av, vstring_str(path));
+        argv_add(av, "-z");
+        argv_add(av, "-u");
+        argv_add(av, "-n");
+        argv_add(av, MAIL_SERVICE_SHOWQ);
+        argv_add(av, "-t");
+        argv_add(av, "unix");
+        argv_add(av, "-c");
+        argv_add(av, var_config_directory);
+        execv(av->argv[0], av->argv);
+        msg_fatal_status(EX_UNAVAILABLE, "execute %s: %m", av->argv[0]);
+    }
+    default:
+        close(pfd[1]);
+        vstring_free(path);
+        return vstream_fdopen(pfd[0], VSTREAM_READ);
+    }
+}
+
+/* Output through one buffer on standard output. */
+static VSTRING *pq_out;
+
+static void pq_write_out(void)
+{
+    const char *cp = vstring_str(pq_out);
+    size_t left = VSTRING_LEN(pq_out);
+
+    while (left > 0) {
+        ssize_t n = write(STDOUT_FILENO, cp, left);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            msg_fatal_status(EX_IOERR, "write to standard output: %m");
+        cp += n;
+        left -= (size_t)n;
+    }
+    vstring_reset(pq_out);
+}
+
+static void pq_list(void)
+{
+    VSTREAM *stream;
+    VSTRING *queue = vstring_alloc(20);
+    VSTRING *id = vstring_alloc(20);
+    VSTRING *sender = vstring_alloc(100);
+    VSTRING *rcpt = vstring_alloc(100);
+    VSTRING *reason = vstring_alloc(100);
+    VSTRING *last_reason = vstring_alloc(100);
+    VSTRING *idmark = vstring_alloc(20);
+    VSTRING *ext = vstring_alloc(100);
+    long arrival, size;
+    long total = 0, count = 0;
+    int n;
+
+    if ((stream = mail_connect(MAIL_CLASS_PUBLIC, var_showq_service_name, 1)) == 0) {
+        if (getuid() != 0)
+            msg_fatal_status(EX_UNAVAILABLE, "Queue report unavailable - mail system is down");
+        msg_warn("Mail system is down -- accessing queue directly (Connect to the Postfix "
+                 "showq service: %m)");
+        stream = pq_showq_direct();
+    }
+    vstream_set_timeouts(stream, var_ipc_timeout * 1000, var_ipc_timeout * 1000);
+    if (attr_scan_hello(stream, MAIL_PROTO_SHOWQ) < 0)
+        msg_fatal_status(EX_SOFTWARE, "Queue report unavailable - malformed showq reply");
+
+    pq_out = vstring_alloc(65536);
+    for (;;) {
+        n = attr_scan(stream, ATTR_FLAG_EXTRA, RECV_ATTR_STR(MAIL_ATTR_QUEUE, queue),
+                      RECV_ATTR_STR(MAIL_ATTR_QUEUEID, id),
+                      RECV_ATTR_LONG(MAIL_ATTR_TIME, &arrival),
+                      RECV_ATTR_LONG(MAIL_ATTR_SIZE, &size),
+                      RECV_ATTR_STR(MAIL_ATTR_SENDER, sender), ATTR_TYPE_END);
+        if (n == 0)
+            break; /* end of the queue */
+        if (n != 5)
+            msg_fatal_status(EX_SOFTWARE, "malformed showq server reply");
+        if (count == 0)
+            vstring_strcat(pq_out, "-Queue ID-  --Size-- ----Arrival Time---- "
+                                   "-Sender/Recipient-------\n");
+        count++;
+        total += size;
+        {
+            char date[64];
+            time_t when = (time_t)arrival;
+            struct tm *tm = localtime(&when);
+
+            if (tm == 0 || strftime(date, sizeof(date), "%a %b %e %H:%M:%S", tm) == 0)
+                strcpy(date, "(unknown time)");
+            vstring_strcpy(idmark, vstring_str(id));
+            if (strcmp(vstring_str(queue), MAIL_QUEUE_ACTIVE) == 0)
+                vstring_addch(idmark, '*');
+            else if (strcmp(vstring_str(queue), MAIL_QUEUE_HOLD) == 0)
+                vstring_addch(idmark, '!');
+            /* Addresses are shown in external (quoted) form, as Postfix does. */
+            if (VSTRING_LEN(sender))
+                quote_822_local_flags(ext, vstring_str(sender), QUOTE_FLAG_NONE);
+            else
+                vstring_strcpy(ext, "MAILER-DAEMON");
+            vstring_sprintf_append(pq_out, "%-11s %7ld %-20.20s %s\n", vstring_str(idmark), size,
+                                   date, vstring_str(ext));
+        }
+        vstring_reset(last_reason);
+        for (;;) {
+            n = attr_scan(stream, ATTR_FLAG_EXTRA, RECV_ATTR_STR(MAIL_ATTR_RECIP, rcpt),
+                          RECV_ATTR_STR(MAIL_ATTR_REASON, reason), ATTR_TYPE_END);
+            if (n == 0)
+                break;
+            if (n != 2)
+                msg_fatal_status(EX_SOFTWARE, "malformed showq server reply");
+            if (VSTRING_LEN(reason) > 0 && strcmp(vstring_str(reason), vstring_str(last_reason))) {
+                VSTRING *paren = vstring_alloc(VSTRING_LEN(reason) + 2);
+
+                vstring_sprintf(paren, "(%s)", vstring_str(reason));
+                vstring_sprintf_append(pq_out, "%*s\n", PQ_REASON_COLUMN, vstring_str(paren));
+                vstring_strcpy(last_reason, vstring_str(reason));
+                vstring_free(paren);
+            }
+            quote_822_local_flags(ext, vstring_str(rcpt), QUOTE_FLAG_NONE);
+            vstring_sprintf_append(pq_out, "%*s%s\n", PQ_RCPT_INDENT, "", vstring_str(ext));
+        }
+        vstring_addch(pq_out, '\n');
+        if (VSTRING_LEN(pq_out) > 60000)
+            pq_write_out();
+    }
+    if (count == 0)
+        vstring_strcat(pq_out, "Mail queue is empty\n");
+    else
+        vstring_sprintf_append(pq_out, "-- %ld Kbytes in %ld Request%s.\n", total / 1024, count,
+                               count == 1 ? "" : "s");
+    pq_write_out();
+    vstream_fclose(stream);
+    if (pq_showq_pid > 0) {
+        int status;
+
+        while (waitpid(pq_showq_pid, &status, 0) < 0 && errno == EINTR)
+            continue;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = 0;
+    const char *arg = 0;
+    int mode = PQ_MODE_NONE;
+    ARGV *keep;
+    int ch;
+
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFL) < 0 && open("/dev/null", O_RDWR) != fd)
+            return EX_OSERR;
+    umask(077);
+    msg_init("postqueue");
+    msg_stderr_init();
+    while ((ch = getopt(argc, argv, "c:fi:jps:v")) != -1) {
+        switch (ch) {
+        case 'c':
+            dir = optarg;
+            break;
+        case 'f':
+            mode = PQ_MODE_FLUSH;
+            break;
+        case 'i':
+            mode = PQ_MODE_ID;
+            arg = optarg;
+            break;
+        case 'j':
+            mode = PQ_MODE_JSON;
+            break;
+        case 'p':
+            mode = PQ_MODE_LIST;
+            break;
+        case 's':
+            mode = PQ_MODE_SITE;
+            arg = optarg;
+            break;
+        case 'v':
+            msg_verbose++;
+            break;
+        default:
+            msg_fatal_status(EX_USAGE,
+                             "usage: %s -[fjpv] [-c config_dir] [-i queue_id] "
+                             "[-s site]",
+                             msg_program);
+        }
+    }
+    if (optind < argc || mode == PQ_MODE_NONE)
+        msg_fatal_status(EX_USAGE, "usage: %s -[fjpv] [-c config_dir] [-i queue_id] [-s site]",
+                         msg_program);
+    if (dir == 0)
+        dir = getenv("MAIL_CONFIG");
+    if (dir) {
+        if (*dir != '/' || !mail_conf_dir_allowed(dir))
+            msg_fatal_status(EX_NOPERM,
+                             "uid=%ld: not allowed to use configuration directory %s "
+                             "(not listed in alternate_config_directories)",
+                             (long)getuid(), dir);
+        mail_conf_set_dir(dir);
+        pq_config_dir = dir;
+    }
+    mail_conf_read();
+    mail_params_init();
+    keep = argv_split_list(var_import_environment);
+    clean_env(keep->argv);
+    argv_free(keep);
+    if (dir && setenv("MAIL_CONFIG", dir, 1) < 0)
+        msg_fatal_status(EX_OSERR, "setenv: %m");
+    maillog_client_init("postqueue", MAILLOG_CLIENT_FLAG_STDERR);
+    if (chdir(var_queue_directory) < 0)
+        msg_fatal_status(EX_UNAVAILABLE, "chdir %s: %m", var_queue_directory);
+
+    switch (mode) {
+    case PQ_MODE_LIST:
+        pq_list();
+        break;
+    case PQ_MODE_FLUSH: {
+        static const char req[] = {QMGR_REQ_FLUSH_DEAD, QMGR_REQ_SCAN_ALL};
+
+        if (mail_trigger(MAIL_CLASS_PUBLIC, var_queue_service_name, req, sizeof(req)) < 0)
+            msg_fatal_status(EX_UNAVAILABLE, "Cannot flush mail queue - mail system is down");
+        break;
+    }
+    case PQ_MODE_ID:
+    case PQ_MODE_SITE:
+        msg_fatal_status(EX_UNAVAILABLE,
+                         "-%c %s: per-%s flush needs the flush service, which Postern does not "
+                         "have yet; use postqueue -f",
+                         mode == PQ_MODE_ID ? 'i' : 's', arg,
+                         mode == PQ_MODE_ID ? "message" : "site");
+    default:
+        msg_fatal_status(EX_USAGE, "-j: JSON output is not supported yet");
+    }
+    return 0;
+}
