@@ -192,7 +192,14 @@ def start(env, service, prog="bounce", transport="unix"):
 def request(path, *pairs):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(10)
-    s.connect(path)
+    for _ in range(50):         # the socket exists a moment before listen()
+        try:
+            s.connect(path)
+            break
+        except ConnectionRefusedError:
+            time.sleep(0.02)
+    else:
+        s.connect(path)
     f = s.makefile("rwb")
     assert read_attrs(f) == {"protocol": "bounce/1"}
     f.write(attrs(*pairs))

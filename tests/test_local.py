@@ -203,6 +203,7 @@ class Agent:
             "myhostname": HOST,
             "mydomain": "example.test",
             "maillog_file": self.maillog,
+            "maillog_file_prefixes": os.path.dirname(self.maillog),
             "home_mailbox": "",
             "recipient_delimiter": "+",
             "deliver_lock_attempts": "2",

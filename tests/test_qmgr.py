@@ -268,6 +268,7 @@ class Qmgr:
         self.uid, self.gid = pw.pw_uid, pw.pw_gid
         settings = dict(queue_directory=self.qdir, mail_owner="postfix",
                         maillog_file=self.log, hash_queue_depth=1,
+                        maillog_file_prefixes=os.path.dirname(self.log),
                         hash_queue_names="deferred, defer")
         settings.update(params)
         with open(os.path.join(self.conf, "main.cf"), "w") as f:
