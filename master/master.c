@@ -94,9 +94,6 @@
 #define MASTER_WAIT_SECS 60
 #define MASTER_STOP_SECS 10
 
-int master_verbose_children;
-int master_stopping;
-
 static int master_sig_pipe[2] = {-1, -1};
 static int master_debug;
 static const char *master_config_dir;

@@ -46,6 +46,7 @@
 #include "vstring.h"
 
 MASTER_SERV *master_services;
+int master_verbose_children;
 
 void master_serv_free(MASTER_SERV *serv)
 {

@@ -55,6 +55,8 @@ typedef struct MASTER_PROC {
     MASTER_SERV *serv; /* null once its generation was stopped */
 } MASTER_PROC;
 
+int master_stopping;
+
 static HTABLE *master_procs; /* key: decimal pid */
 static unsigned master_generation;
 
