@@ -195,8 +195,7 @@ static int master_pid_open(int must_exist)
 
     if (mkdir(MASTER_PID_DIR, 0755) < 0 && errno != EEXIST)
         msg_fatal("mkdir %s/%s: %m", var_queue_directory, MASTER_PID_DIR);
-    fd = open(MASTER_PID_FILE, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (must_exist ? 0 : O_CREAT),
-              0644);
+    fd = open(MASTER_PID_FILE, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (must_exist ? 0 : O_CREAT), 0644);
     if (fd < 0 && !(must_exist && errno == ENOENT))
         msg_fatal("open lock file %s/%s: %m", var_queue_directory, MASTER_PID_FILE);
     return fd;

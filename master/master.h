@@ -47,18 +47,18 @@
 #define MASTER_FLAG_LIMITED   (1 << 4) /* a client waits at maxproc */
 
 typedef struct MASTER_SERV {
-    char *name;        /* master.cf column 1 */
-    char *type;        /* inet, unix, unix-dgram, fifo, pass */
-    char *key;         /* "name/type": identity across reloads */
-    char *path;        /* the program */
-    ARGV *args;        /* argv for execv(), argv[0] the command name */
-    ARGV *endpoints;   /* "private/x", "127.0.0.1:25", ... */
-    int *listen_fd;    /* one per endpoint, -1 while not open */
-    int max_proc;      /* 0: no limit */
-    int wakeup_time;   /* seconds, 0: none */
+    char *name;      /* master.cf column 1 */
+    char *type;      /* inet, unix, unix-dgram, fifo, pass */
+    char *key;       /* "name/type": identity across reloads */
+    char *path;      /* the program */
+    ARGV *args;      /* argv for execv(), argv[0] the command name */
+    ARGV *endpoints; /* "private/x", "127.0.0.1:25", ... */
+    int *listen_fd;  /* one per endpoint, -1 while not open */
+    int max_proc;    /* 0: no limit */
+    int wakeup_time; /* seconds, 0: none */
     int wakeup_if_used;
-    int flags;         /* MASTER_FLAG_* */
-    int status_fd[2];  /* [0] master's end, [1] the children's */
+    int flags;        /* MASTER_FLAG_* */
+    int status_fd[2]; /* [0] master's end, [1] the children's */
     unsigned gen;
     int total_proc;    /* children of this generation */
     int avail_proc;    /* ... of which waiting for a client */

@@ -183,7 +183,8 @@ static void master_avail_listen(MASTER_SERV *serv)
 
     if (serv->max_proc == 0 || serv->total_proc < serv->max_proc)
         serv->flags &= ~MASTER_FLAG_LIMITED;
-    want = serv->avail_proc == 0 && (serv->flags & (MASTER_FLAG_THROTTLED | MASTER_FLAG_LIMITED)) == 0 &&
+    want = serv->avail_proc == 0 &&
+           (serv->flags & (MASTER_FLAG_THROTTLED | MASTER_FLAG_LIMITED)) == 0 &&
            serv->status_fd[0] >= 0;
 
     if (want && (serv->flags & MASTER_FLAG_LISTENING) == 0) {
