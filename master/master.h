@@ -6,7 +6,7 @@
  * master does and how it is started).
  *
  * master_serv.c: turning master.cf entries into services and endpoints
- *   master_serv_load(why)       read master.cf into a new list of services
+ *   master_serv_load(dir, why)  read DIR/master.cf into a new list of services
  *                               (not yet started); null + why on error
  *   master_serv_apply(list, startup)   make list the running set: reuse the
  *                               endpoints of services whose endpoints did not
@@ -17,7 +17,6 @@
  *                               exit).  At start-up an endpoint that cannot
  *                               be opened is fatal; at reload that service is
  *                               skipped with a warning.
- *   master_serv_stop_all()      SIGTERM every child; used on SIGTERM
  *   master_services             the running list
  *
  * master_spawn.c: children
@@ -30,7 +29,7 @@
  *                               (still reaped, no longer counted)
  *   master_spawn_reap()         collect exited children (SIGCHLD)
  *   master_spawn_children()     number of live children of any generation
- *   master_spawn_kill_all(sig)
+ *   master_spawn_kill_all(sig)  signal every live child (master's SIGTERM)
  */
 
 #include <sys/types.h>
