@@ -64,8 +64,8 @@ void dgram_server_main(int argc, char **argv, MAIL_SERVER_BUF_FN fn, ...)
         size_t got = 0;
         ssize_t n;
 
-        while (got < DGRAM_BUF_SIZE && (n = read(0, dgram_server_buf + got,
-                                                 DGRAM_BUF_SIZE - got)) != 0) {
+        while (got < DGRAM_BUF_SIZE &&
+               (n = read(0, dgram_server_buf + got, DGRAM_BUF_SIZE - got)) != 0) {
             if (n < 0) {
                 if (errno == EINTR)
                     continue;

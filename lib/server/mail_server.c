@@ -361,8 +361,8 @@ void mail_server_start(int argc, char **argv, const char *kind, va_list ap)
                             ? MAILLOG_CLIENT_FLAG_STDERR
                             : MAILLOG_CLIENT_FLAG_NONE);
     if (msg_verbose)
-        msg_info("daemon started (%s server, service %s, transport %s)", kind,
-                 mail_server.service, mail_server.transport);
+        msg_info("daemon started (%s server, service %s, transport %s)", kind, mail_server.service,
+                 mail_server.transport);
 
     if (mail_server.mode == MAIL_SERVER_MODE_MASTER) {
         if (mail_server.solitary && !solitary_ok)
@@ -448,7 +448,8 @@ void mail_server_run(void)
         if (mail_server_term || mail_server_gone)
             mail_server_exit();
         wait_ms = -1;
-        if (mail_server.loop && (secs = mail_server.loop(mail_server.service, mail_server.argv)) >= 0)
+        if (mail_server.loop &&
+            (secs = mail_server.loop(mail_server.service, mail_server.argv)) >= 0)
             wait_ms = secs * 1000;
         if (mail_server_term || mail_server_gone)
             mail_server_exit();

@@ -80,6 +80,29 @@
  *                                              SIGTERM arrived; long loops
  *                                              check it
  *
+ * Details of the implementation that daemons may rely on:
+ *   - -D is accepted and ignored (Postfix's debugger option).
+ *   - single and multi: the client VSTREAM is opened VSTREAM_NONBLOCK; set
+ *     deadlines with vstream_set_timeouts().  For transport "pass" the
+ *     stream is on the descriptor received over the connection
+ *     (pass_fd.h: one descriptor, one data byte, nothing else).
+ *   - max_use and max_idle come from main.cf and the service's -o
+ *     overrides; they do not apply in -z/-S mode.
+ *   - SIGTERM: an idle process exits at once (EXIT hook first); a process
+ *     inside a service call gets 5 seconds, then _exit(0).  A service
+ *     call also runs under a watchdog of $daemon_timeout seconds.
+ *   - when master goes away a single/trigger/dgram process exits after
+ *     its current call; a multi process exits at its next event, even with
+ *     clients connected (they reconnect to the new master's daemons).
+ *   - -z single: the stream reads fd 0 and writes fd 1.  -z trigger/dgram:
+ *     standard input up to end of file is one call.  -S path: -t chooses
+ *     the kind of endpoint (unix by default; fifo, unix-dgram, inet).
+ *   - dgram servers do not report busy/idle per datagram (see
+ *     dgram_server.c); use them with maxproc 1.
+ *   - When not running as root, -u and -r are skipped with a warning; as
+ *     root, a daemon without MAIL_SERVER_PRIVILEGED refuses to start
+ *     without -u ("service X must run unprivileged").
+ *
  * What can go wrong: a bad command line or configuration is fatal (master
  * logs the exit and throttles the service); a read or protocol error from
  * one client only ends that client.  Every daemon ignores SIGPIPE.

@@ -40,17 +40,17 @@
 #define MAIL_SERVER_MODE_SOCKET 2 /* -S path */
 
 typedef struct MAIL_SERVER {
-    const char *kind;    /* "single", "multi", ... for messages */
-    char *service;       /* -n */
-    char *transport;     /* -t */
-    char **argv;         /* the service's own arguments */
-    int mode;            /* MAIL_SERVER_MODE_* */
+    const char *kind; /* "single", "multi", ... for messages */
+    char *service;    /* -n */
+    char *transport;  /* -t */
+    char **argv;      /* the service's own arguments */
+    int mode;         /* MAIL_SERVER_MODE_* */
     int listen_count;
     int listen_fd[MAIL_SERVER_MAX_LISTEN];
     int use_count;
-    int max_use;         /* 0: no limit */
-    int max_idle;        /* seconds, 0: no limit */
-    unsigned gen;        /* master generation */
+    int max_use;  /* 0: no limit */
+    int max_idle; /* seconds, 0: no limit */
+    unsigned gen; /* master generation */
     int debug;
     /* Hooks. */
     MAIL_SERVER_INIT_FN pre_init;

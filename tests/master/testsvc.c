@@ -99,7 +99,6 @@ int main(int argc, char **argv)
         dgram_server_main(argc, argv, testsvc_dgram, MAIL_SERVER_POST_INIT, testsvc_post_init,
                           MAIL_SERVER_UNLIMITED, 0);
     else
-        single_server_main(argc, argv, testsvc_single, MAIL_SERVER_POST_INIT, testsvc_post_init,
-                           0);
+        single_server_main(argc, argv, testsvc_single, MAIL_SERVER_POST_INIT, testsvc_post_init, 0);
     return 0;
 }
