@@ -147,7 +147,7 @@ static pid_t postfix_master_pid(void)
 
         if ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
             buf[n] = 0;
-            if (safe_strtol(skipblanks(trimblanks(buf)), &val) == 0 && val > 0)
+            if (safe_strtol(skipblanks(trimblanks(buf)), &val) && val > 0)
                 pid = (pid_t)val;
         }
         if (pid <= 0) /* locked, but no pid: say so rather than guess */

@@ -97,7 +97,7 @@ static void qmgr_message_set(char **field, const char *value)
 /* qmgr_message_number - parse a non-negative decimal number */
 static int qmgr_message_number(const char *str, long *result)
 {
-    if (safe_strtol(str, result) < 0 || *result < 0)
+    if (!safe_strtol(str, result) || *result < 0)
         return -1;
     return 0;
 }

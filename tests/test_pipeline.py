@@ -338,9 +338,9 @@ def test_takes_over_a_postfix_queue(instance):
     assert held_body not in box      # still held
     listing = pst.queue_listing()
     assert re.search(rf"^{os.path.basename(held)}!", listing, re.M), listing
-    # Released (what postsuper -H does): delivered too.
-    os.rename(os.path.join(pst.queue, "hold", os.path.basename(held)),
-              os.path.join(pst.queue, "incoming", os.path.basename(held)))
+    # Released (what postsuper -H does: back into deferred/): delivered too.
+    qid = os.path.basename(held)
+    os.rename(os.path.join(pst.queue, "hold", qid), os.path.join(pst.queue, "deferred", qid[0], qid))
     pst.postqueue("-f")
     pst.wait_for_mail("paco", re.escape(held_body) + rb"\n", timeout=30)
     pst.wait_for_queue_empty(timeout=20)

@@ -218,11 +218,11 @@ static int bounce_log_store(BOUNCE_LOG_ENTRY *e, const char *name, const char *v
         }
     }
     if (strcmp(name, BL_OFFSET) == 0) {
-        if (safe_strtol(value, &num) < 0 || num < 0)
+        if (!safe_strtol(value, &num) || num < 0)
             return vstring_sprintf(why, "bad offset \"%.20s\"", value), -1;
         e->offset = num;
     } else if (strcmp(name, BL_NOTIFY) == 0) {
-        if (safe_strtol(value, &num) < 0 || num < 0 || num > (DSN_NOTIFY_NEVER | DSN_NOTIFY_ANY))
+        if (!safe_strtol(value, &num) || num < 0 || num > (DSN_NOTIFY_NEVER | DSN_NOTIFY_ANY))
             return vstring_sprintf(why, "bad notify_flags \"%.20s\"", value), -1;
         e->notify = (int) num;
     }
