@@ -8,16 +8,19 @@
  * attribute list is in lib/util/attr.h.
  *
  *   mail_connect(class, name, block)
- *       Connect to the UNIX socket $queue_directory/class/name (a process
- *       that has chrooted to queue_directory uses the relative path
- *       class/name).  Returns a stream with read/write deadlines of
- *       ipc_timeout, or NULL (errno set; nothing logged).
+ *       Connect to the UNIX socket at the RELATIVE path class/name: every
+ *       Postern daemon and command chdir()s to queue_directory before it
+ *       talks to a service, so the same path works chrooted or not.
+ *       Returns a stream with read/write deadlines of ipc_timeout, or NULL
+ *       (errno set; nothing logged).
  *   mail_connect_wait(class, name)
  *       Like mail_connect(), but retries (1s apart, logging a warning each
  *       time) for up to ipc_timeout; NULL after that.
  *   mail_trigger(class, name, req, len)
- *       Poke a trigger service: writes the bytes to a fifo or sends them
- *       on a UNIX socket, whichever the endpoint is; -1 on failure (errno).
+ *       Poke a trigger service (relative path class/name, like
+ *       mail_connect): writes the bytes to a fifo or sends them on a UNIX
+ *       socket, whichever the endpoint is, within trigger_timeout; -1 on
+ *       failure (errno).
  *
  * Service names (master.cf column 1 as Debian ships it) and classes.
  */
@@ -88,6 +91,10 @@
 #define MAIL_ATTR_DSN_DTEXT    "diag_text"
 #define MAIL_ATTR_DSN_MTYPE    "mta_type"
 #define MAIL_ATTR_DSN_MNAME    "mta_name"
+/* Values of the encoding attribute (as in queue files); added by ipc. */
+#define MAIL_ATTR_ENC_8BIT "8BITMIME"
+#define MAIL_ATTR_ENC_7BIT "7BIT"
+#define MAIL_ATTR_ENC_NONE ""
 /* Client information that travels with a delivery request. */
 #define MAIL_ATTR_LOG_CLIENT_NAME "log_client_name"
 #define MAIL_ATTR_LOG_CLIENT_ADDR "log_client_address"

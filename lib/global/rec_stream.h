@@ -16,6 +16,9 @@
  *       error or timeout).  A record longer than maxlen (when maxlen > 0) is
  *       returned in pieces: every piece but the last as REC_TYPE_CONT when
  *       the type is REC_TYPE_NORM/CONT, otherwise REC_TYPE_ERROR.
+ *   rec_vstream_forget(stream)
+ *       (added by ipc) forget the unread rest of a long record on stream;
+ *       call before closing a stream in the middle of a long record.
  */
 
 #include <stddef.h>
@@ -29,5 +32,6 @@ extern int rec_vstream_fputs(VSTREAM *stream, int type, const char *str);
 extern int rec_vstream_fprintf(VSTREAM *stream, int type, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 extern int rec_vstream_get(VSTREAM *stream, VSTRING *buf, size_t maxlen);
+extern void rec_vstream_forget(VSTREAM *stream);
 
 #endif

@@ -1,0 +1,105 @@
+/*
+ * testsvc - a tiny daemon for tests/test_master.py, built by that test (not
+ * by the Makefile, so it is never installed).  The skeleton it runs on is
+ * chosen by the program name master gives it (argv[0]):
+ *
+ *   testsvc-single    per connection: writes "hello pid=P uid=U use=N
+ *                     service=S args=A\n", then reads one line: "sleep N"
+ *                     sleeps N seconds, "crash" aborts; answers "bye\n"
+ *   testsvc-multi     per request line: answers "pid=P line\n"
+ *   testsvc-trigger   logs "trigger pid=P data=D" for each trigger
+ *   testsvc-dgram     logs "dgram pid=P data=D" for each datagram
+ *
+ * A first service argument "crash" makes the daemon fail in POST_INIT
+ * (before it takes any client): master must throttle it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "argv.h"
+#include "mail_server.h"
+#include "msg.h"
+#include "vstream.h"
+#include "vstring.h"
+
+static int testsvc_uses;
+
+static void testsvc_post_init(char *service, char **argv)
+{
+    if (argv[0] && strcmp(argv[0], "crash") == 0)
+        msg_fatal("testsvc: crashing at start-up as asked");
+}
+
+static void testsvc_single(VSTREAM *client, char *service, char **argv)
+{
+    VSTRING *line = vstring_alloc(100);
+    VSTRING *args = vstring_alloc(100);
+
+    testsvc_uses++;
+    for (int i = 0; argv[i]; i++)
+        vstring_sprintf_append(args, "%s%s", i ? "," : "", argv[i]);
+    vstream_fprintf(client, "hello pid=%d uid=%d use=%d service=%s args=%s\n", (int)getpid(),
+                    (int)getuid(), testsvc_uses, service, vstring_str(args));
+    vstream_fflush(client);
+    vstream_set_timeouts(client, 30000, 30000);
+    if (vstream_get_line(client, line, 1000, VSTREAM_LINE_STRIP) > 0) {
+        if (strncmp(vstring_str(line), "sleep ", 6) == 0)
+            sleep((unsigned)atoi(vstring_str(line) + 6));
+        else if (strcmp(vstring_str(line), "crash") == 0)
+            abort();
+    }
+    vstream_fprintf(client, "bye\n");
+    vstream_fflush(client);
+    vstring_free(line);
+    vstring_free(args);
+}
+
+static void testsvc_multi(VSTREAM *client, char *service, char **argv)
+{
+    VSTRING *line = vstring_alloc(100);
+    int r = vstream_get_line(client, line, 1000, VSTREAM_LINE_STRIP);
+
+    if (r <= 0) {
+        multi_server_disconnect(client);
+    } else {
+        vstream_fprintf(client, "pid=%d %s\n", (int)getpid(), vstring_str(line));
+        if (vstream_fflush(client) != 0)
+            multi_server_disconnect(client);
+    }
+    vstring_free(line);
+}
+
+static void testsvc_buf(const char *what, char *buf, ssize_t len)
+{
+    msg_info("%s pid=%d data=%.*s", what, (int)getpid(), (int)len, buf);
+}
+
+static void testsvc_trigger(char *buf, ssize_t len, char *service, char **argv)
+{
+    testsvc_buf("trigger", buf, len);
+}
+
+static void testsvc_dgram(char *buf, ssize_t len, char *service, char **argv)
+{
+    testsvc_buf("dgram", buf, len);
+}
+
+int main(int argc, char **argv)
+{
+    const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+
+    if (strcmp(name, "testsvc-multi") == 0)
+        multi_server_main(argc, argv, testsvc_multi, MAIL_SERVER_POST_INIT, testsvc_post_init, 0);
+    else if (strcmp(name, "testsvc-trigger") == 0)
+        trigger_server_main(argc, argv, testsvc_trigger, MAIL_SERVER_POST_INIT, testsvc_post_init,
+                            MAIL_SERVER_SOLITARY, MAIL_SERVER_UNLIMITED, 0);
+    else if (strcmp(name, "testsvc-dgram") == 0)
+        dgram_server_main(argc, argv, testsvc_dgram, MAIL_SERVER_POST_INIT, testsvc_post_init,
+                          MAIL_SERVER_UNLIMITED, 0);
+    else
+        single_server_main(argc, argv, testsvc_single, MAIL_SERVER_POST_INIT, testsvc_post_init,
+                           0);
+    return 0;
+}
