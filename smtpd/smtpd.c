@@ -18,7 +18,8 @@
  *                          socket (tests, debugging).
  *   -z                     stand-alone on stdin/stdout, one session, then
  *                          exit: the mode "sendmail -bs" uses.  The client
- *                          is localhost[127.0.0.1] and counts as local
+ *                          is localhost[127.0.0.1]; unless the process
+ *                          runs as mail_owner it counts as local
  *                          (permit_mynetworks matches), as with Postfix's
  *                          sendmail -bs; the message still goes through
  *                          public/cleanup.
@@ -50,6 +51,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +125,7 @@ static int smtpd_done;   /* QUIT, or a 421: leave the command loop */
 static int smtpd_bare_lf_default;
 static DICT *smtpd_forbidden_dict;
 static ARGV *smtpd_forbidden_words;
+static int smtpd_forbidden_nonalpha;
 
 /* ---------------------------------------------------------------- replies */
 
@@ -591,6 +594,7 @@ static void smtpd_received(SMTPD_STATE *state)
     VSTREAM *s = state->cleanup;
     VSTRING *rcpt = vstring_alloc(100);
 
+    rec_vstream_put(s, REC_TYPE_MESG, "", 0);
     for (size_t i = 0; i < state->prepend->argc; i++)
         rec_vstream_fputs(s, REC_TYPE_NORM, state->prepend->argv[i]);
     rec_vstream_fprintf(s, REC_TYPE_NORM, "Received: from %s (%s [%s])",
@@ -967,6 +971,8 @@ static int smtpd_forbidden(const char *verb)
         for (size_t i = 0; i < smtpd_forbidden_words->argc; i++)
             if (strcasecmp(smtpd_forbidden_words->argv[i], verb) == 0)
                 return 1;
+    if (smtpd_forbidden_nonalpha && !isalpha((unsigned char)verb[0]))
+        return 1;
     if (smtpd_forbidden_dict) {
         const char *value;
 
@@ -1162,7 +1168,14 @@ static void smtpd_service(VSTREAM *stream, char *service, char **argv)
     vstream_set_timeouts(stream, var_smtpd_timeout * 1000, var_smtpd_timeout * 1000);
     smtpd_peer_init(&state);
     msg_info("connect from %s", state.namaddr);
-    state.is_mynetworks = state.standalone || smtpd_check_mynetworks(&state);
+    /* Like Postfix's sendmail -bs: access controls apply in stand-alone
+     * mode only when it runs as mail_owner. */
+    {
+        struct passwd *pw = getpwnam(var_mail_owner);
+
+        state.is_mynetworks = (state.standalone && (pw == 0 || geteuid() != pw->pw_uid))
+                              || smtpd_check_mynetworks(&state);
+    }
     state.bare_lf_mode = smtpd_bare_lf_default;
     if (state.bare_lf_mode != SMTPD_BARE_LF_NO && smtpd_check_bare_lf_excluded(&state))
         state.bare_lf_mode = SMTPD_BARE_LF_NO;
@@ -1203,9 +1216,16 @@ static void smtpd_pre_init(char *service, char **argv)
             if (smtpd_forbidden_dict == 0) {
                 smtpd_forbidden_dict =
                     dict_open(words->argv[i], 0, DICT_FLAG_DEFAULT | DICT_FLAG_FOLD_MUL);
-                if (dict_open_error(smtpd_forbidden_dict))
-                    msg_fatal("smtpd_forbidden_commands: %s",
-                              dict_errtext(smtpd_forbidden_dict));
+                if (dict_open_error(smtpd_forbidden_dict)) {
+                    /* The default's inline regexp form may not be supported
+                     * by the table library: keep its meaning (a verb that
+                     * does not start with a letter) rather than none. */
+                    if (msg_verbose)
+                        msg_info("smtpd_forbidden_commands: %s; using the built-in rule",
+                                 dict_errtext(smtpd_forbidden_dict));
+                    smtpd_forbidden_dict = 0;
+                    smtpd_forbidden_nonalpha = 1;
+                }
             }
         } else {
             argv_add(smtpd_forbidden_words, words->argv[i]);
