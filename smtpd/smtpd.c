@@ -1,0 +1,1243 @@
+/*
+ * smtpd - the Postern SMTP server.
+ *
+ * A single-server daemon (lib/server/mail_server.h) on an inet socket:
+ * one SMTP session per process at a time.  It speaks ESMTP as Postfix's
+ * smtpd does (same replies, same log lines), checks each request against
+ * the access restrictions (smtpd_check.c), and hands an accepted message
+ * to the cleanup service (public/cleanup, protocol cleanup/1 in
+ * lib/global/PROTOCOLS.md): the queue file is opened at the first accepted
+ * RCPT, the envelope goes as queue-file records, DATA/BDAT content as
+ * N/L records behind our Received: header, and "250 2.0.0 Ok: queued as
+ * ID" is sent only after cleanup answered status 0 (the file is safe on
+ * disk).
+ *
+ * Modes:
+ *   started by master      the usual: the inet listener on fd 3.
+ *   -S host:port           stand-alone on a TCP socket (-t inet) or UNIX
+ *                          socket (tests, debugging).
+ *   -z                     stand-alone on stdin/stdout, one session, then
+ *                          exit: the mode "sendmail -bs" uses.  The client
+ *                          is localhost[127.0.0.1]; unless the process
+ *                          runs as mail_owner it counts as local
+ *                          (permit_mynetworks matches), as with Postfix's
+ *                          sendmail -bs; the message still goes through
+ *                          public/cleanup.
+ *
+ * SMTP smuggling: only <CR><LF>.<CR><LF> ends DATA unless
+ * smtpd_forbid_bare_newline is explicitly "no" (or the client is in
+ * smtpd_forbid_bare_newline_exclusions); a lone "." after a bare <LF>, or
+ * followed by a bare <LF>, or <CR>.<CR>, is content.  With "reject" a bare
+ * <LF> in a command or in content is refused (reply code
+ * smtpd_forbid_bare_newline_reject_code).  When smtpd_forbid_bare_newline
+ * is not set in main.cf the default is "normalize" (Postfix 3.9's default).
+ *
+ * Parameters: smtpd_banner, myhostname, mail_name, smtpd_timeout,
+ * smtpd_{hard,soft}_error_limit, smtpd_error_sleep_time,
+ * smtpd_junk_command_limit, smtpd_recipient_limit,
+ * smtpd_recipient_overshoot_limit, message_size_limit, line_length_limit,
+ * disable_vrfy_command, smtpd_discard_ehlo_keywords,
+ * strict_rfc821_envelopes, smtpd_helo_required, smtpd_forbidden_commands,
+ * smtpd_forbid_bare_newline(_exclusions,_reject_code),
+ * smtpd_forbid_unauth_pipelining, local_header_rewrite_clients, and the
+ * restriction parameters read by smtpd_check.c.
+ *
+ * What can go wrong: a client that goes away or times out ends only its
+ * session (logged as Postfix does); cleanup trouble is a 451 to the
+ * client, never a lost message; a broken configuration is fatal at start.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "attr.h"
+#include "cleanup_user.h"
+#include "dict.h"
+#include "dsn.h"
+#include "iostuff.h"
+#include "mail_conf.h"
+#include "mail_date.h"
+#include "mail_params.h"
+#include "mail_proto.h"
+#include "mail_server.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "quote_822_local.h"
+#include "rec_stream.h"
+#include "smtpd.h"
+#include "smtpd_addr.h"
+#include "smtpd_check.h"
+#include "stringops.h"
+
+/* Queue-file attributes smtpd writes (Postfix's names). */
+#define SMTPD_ATTR_CLIENT_NAME  "client_name"
+#define SMTPD_ATTR_REVERSE_NAME "reverse_client_name"
+#define SMTPD_ATTR_CLIENT_ADDR  "client_address"
+#define SMTPD_ATTR_CLIENT_PORT  "client_port"
+#define SMTPD_ATTR_HELO_NAME    "helo_name"
+#define SMTPD_ATTR_PROTO_NAME   "protocol_name"
+#define SMTPD_ATTR_LOG_PORT     "log_client_port"
+
+/* Per-command statistics, printed at disconnect in this order. */
+typedef struct SMTPD_CMD {
+    const char *name;
+    int (*action)(SMTPD_STATE *state, char *args);
+    int junk;   /* counts toward smtpd_junk_command_limit */
+    int ok;     /* successful uses in this session */
+    int total;  /* uses in this session */
+} SMTPD_CMD;
+
+static int smtpd_helo(SMTPD_STATE *, char *);
+static int smtpd_ehlo(SMTPD_STATE *, char *);
+static int smtpd_mail(SMTPD_STATE *, char *);
+static int smtpd_rcpt(SMTPD_STATE *, char *);
+static int smtpd_data(SMTPD_STATE *, char *);
+static int smtpd_bdat(SMTPD_STATE *, char *);
+static int smtpd_rset(SMTPD_STATE *, char *);
+static int smtpd_noop(SMTPD_STATE *, char *);
+static int smtpd_vrfy(SMTPD_STATE *, char *);
+static int smtpd_etrn(SMTPD_STATE *, char *);
+static int smtpd_quit(SMTPD_STATE *, char *);
+
+static SMTPD_CMD smtpd_cmds[] = {
+    {"HELO", smtpd_helo, 0, 0, 0}, {"EHLO", smtpd_ehlo, 0, 0, 0},
+    {"MAIL", smtpd_mail, 0, 0, 0}, {"RCPT", smtpd_rcpt, 0, 0, 0},
+    {"DATA", smtpd_data, 0, 0, 0}, {"BDAT", smtpd_bdat, 0, 0, 0},
+    {"RSET", smtpd_rset, 1, 0, 0}, {"NOOP", smtpd_noop, 1, 0, 0},
+    {"VRFY", smtpd_vrfy, 1, 0, 0}, {"ETRN", smtpd_etrn, 1, 0, 0},
+    {"QUIT", smtpd_quit, 0, 0, 0}, {0, 0, 0, 0, 0},
+};
+static int smtpd_unknown_ok;
+static int smtpd_unknown_total;
+
+/* Session outcome flags (returned through state->where tricks kept simple). */
+static int smtpd_done;   /* QUIT, or a 421: leave the command loop */
+
+static int smtpd_bare_lf_default;
+static DICT *smtpd_forbidden_dict;
+static ARGV *smtpd_forbidden_words;
+static int smtpd_forbidden_nonalpha;
+
+/* ---------------------------------------------------------------- replies */
+
+/* smtpd_reply - send one reply line; 4xx/5xx count as errors */
+static void __attribute__((format(printf, 2, 3))) smtpd_reply(SMTPD_STATE *state, const char *fmt,
+                                                              ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vstring_reset(state->scratch);
+    vstring_vsprintf_append(state->scratch, fmt, ap);
+    va_end(ap);
+    if (state->scratch->data[0] == '4' || state->scratch->data[0] == '5') {
+        state->error_count++;
+        if (state->error_count > var_smtpd_soft_error_limit && var_smtpd_error_sleep_time > 0) {
+            vstream_fflush(state->client);
+            sleep((unsigned)var_smtpd_error_sleep_time);
+        }
+    }
+    vstream_fwrite(state->client, vstring_str(state->scratch), VSTRING_LEN(state->scratch));
+    vstream_fwrite(state->client, "\r\n", 2);
+    if (vstream_peek(state->client) == 0 || state->error_count > 0)
+        vstream_fflush(state->client);
+}
+
+/* smtpd_log_reject - Postfix's "reject:" log line */
+static void smtpd_log_reject(SMTPD_STATE *state, const char *what, const char *reply,
+                             const char *rcpt)
+{
+    VSTRING *from = vstring_alloc(100);
+    VSTRING *to = vstring_alloc(100);
+
+    if (state->sender)
+        quote_822_local(from, state->sender);
+    if (rcpt)
+        quote_822_local(to, rcpt);
+    msg_info("%s: %s: %s from %s: %s;%s%s%s%s%s%s proto=%s helo=<%s>",
+             state->queue_id ? state->queue_id : "NOQUEUE", what, state->where, state->namaddr,
+             reply, state->sender ? " from=<" : "", state->sender ? vstring_str(from) : "",
+             state->sender ? ">" : "", rcpt ? " to=<" : "", rcpt ? vstring_str(to) : "",
+             rcpt ? ">" : "", state->protocol, state->helo_name ? state->helo_name : "");
+    vstring_free(from);
+    vstring_free(to);
+}
+
+/* ------------------------------------------------------- transaction state */
+
+static void smtpd_cleanup_close(SMTPD_STATE *state)
+{
+    if (state->cleanup) {
+        (void)vstream_fclose(state->cleanup);
+        state->cleanup = 0;
+    }
+    myfree(state->queue_id);
+    state->queue_id = 0;
+}
+
+static void smtpd_mail_reset(SMTPD_STATE *state)
+{
+    smtpd_cleanup_close(state);
+    myfree(state->sender);
+    myfree(state->encoding);
+    myfree(state->envid);
+    myfree(state->recipient);
+    myfree(state->saved_filter);
+    myfree(state->saved_redirect);
+    myfree(state->defer_if_permit_reply);
+    state->sender = state->encoding = state->envid = state->recipient = 0;
+    state->saved_filter = state->saved_redirect = state->defer_if_permit_reply = 0;
+    state->ret_flags = state->smtputf8 = 0;
+    state->msg_size = 0;
+    state->rcpt_count = state->rcpt_overshoot = 0;
+    argv_truncate(state->rcpt_list, 0);
+    argv_truncate(state->saved_bcc, 0);
+    argv_truncate(state->prepend, 0);
+    state->saved_flags = 0;
+    state->discard = 0;
+    state->act_size = 0;
+    state->bdat_state = 0;
+    state->bdat_bare_lf = 0;
+    vstring_reset(state->bdat_line);
+}
+
+/* smtpd_rewrite_context - "local" when local_header_rewrite_clients matches */
+static const char *smtpd_rewrite_context(SMTPD_STATE *state)
+{
+    return smtpd_check_local_header_client(state) ? "local" : "remote";
+}
+
+/* smtpd_cleanup_open - connect to cleanup and send the envelope so far */
+static int smtpd_cleanup_open(SMTPD_STATE *state)
+{
+    VSTRING *id = vstring_alloc(20);
+    VSTREAM *s;
+
+    if ((s = mail_connect_wait(MAIL_CLASS_PUBLIC, MAIL_SERVICE_CLEANUP)) == 0) {
+        msg_warn("connect to %s/%s: %m", MAIL_CLASS_PUBLIC, MAIL_SERVICE_CLEANUP);
+        vstring_free(id);
+        return -1;
+    }
+    if (attr_scan_hello(s, MAIL_PROTO_CLEANUP) < 0
+        || attr_scan(s, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_QUEUEID, id), ATTR_TYPE_END)
+               != 1) {
+        msg_warn("%s/%s: no queue id from the cleanup service", MAIL_CLASS_PUBLIC,
+                 MAIL_SERVICE_CLEANUP);
+        (void)vstream_fclose(s);
+        vstring_free(id);
+        return -1;
+    }
+    state->cleanup = s;
+    state->queue_id = vstring_export(id);
+    msg_info("%s: client=%s", state->queue_id, state->namaddr);
+    attr_print(s, ATTR_FLAG_NONE,
+               SEND_ATTR_INT(MAIL_ATTR_FLAGS,
+                             CLEANUP_FLAG_MASK_EXTERNAL | CLEANUP_FLAG_SMTP_REPLY
+                                 | (state->smtputf8 ? CLEANUP_FLAG_SMTPUTF8 : 0)
+                                 | state->saved_flags),
+               ATTR_TYPE_END);
+    rec_vstream_fprintf(s, REC_TYPE_TIME, "%ld %ld", (long)state->arrival.tv_sec,
+                        (long)state->arrival.tv_usec);
+#define ATTR_REC(n, v) rec_vstream_fprintf(s, REC_TYPE_ATTR, "%s=%s", (n), (v))
+    ATTR_REC(MAIL_ATTR_LOG_CLIENT_NAME, state->name);
+    ATTR_REC(MAIL_ATTR_LOG_CLIENT_ADDR, state->addr);
+    ATTR_REC(SMTPD_ATTR_LOG_PORT, state->port);
+    ATTR_REC(MAIL_ATTR_LOG_ORIGIN, state->namaddr);
+    if (state->helo_name)
+        ATTR_REC(MAIL_ATTR_LOG_HELO_NAME, state->helo_name);
+    ATTR_REC(MAIL_ATTR_LOG_PROTO_NAME, state->protocol);
+    ATTR_REC(SMTPD_ATTR_CLIENT_NAME, state->name);
+    ATTR_REC(SMTPD_ATTR_REVERSE_NAME, state->reverse_name);
+    ATTR_REC(SMTPD_ATTR_CLIENT_ADDR, state->addr);
+    ATTR_REC(SMTPD_ATTR_CLIENT_PORT, state->port);
+    if (state->helo_name)
+        ATTR_REC(SMTPD_ATTR_HELO_NAME, state->helo_name);
+    ATTR_REC(SMTPD_ATTR_PROTO_NAME, state->protocol);
+    ATTR_REC(MAIL_ATTR_RWR_CONTEXT, smtpd_rewrite_context(state));
+    if (state->encoding)
+        ATTR_REC(MAIL_ATTR_ENCODING, state->encoding);
+    if (state->envid)
+        ATTR_REC(MAIL_ATTR_DSN_ENVID, state->envid);
+    if (state->ret_flags)
+        rec_vstream_fprintf(s, REC_TYPE_ATTR, "%s=%d", MAIL_ATTR_DSN_RET, state->ret_flags);
+    if (state->saved_filter)
+        rec_vstream_fputs(s, REC_TYPE_FILT, state->saved_filter);
+    if (state->saved_redirect)
+        rec_vstream_fputs(s, REC_TYPE_RDR, state->saved_redirect);
+#undef ATTR_REC
+    rec_vstream_fputs(s, REC_TYPE_FROM, state->sender);
+    if (vstream_ferror(s)) {
+        msg_warn("%s: write to the cleanup service: %m", state->queue_id);
+        smtpd_cleanup_close(state);
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------- the commands */
+
+static int smtpd_helo_common(SMTPD_STATE *state, char *args, const char *verb)
+{
+    char *name = mystrtok(&args, " \t");
+    const char *reply;
+
+    if (name == 0 || mystrtok(&args, " \t") != 0) {
+        smtpd_reply(state, "501 Syntax: %s hostname", verb);
+        return -1;
+    }
+    if (!var_smtpd_delay_reject && (reply = smtpd_check_helo(state, name)) != 0) {
+        smtpd_log_reject(state, "reject", reply, 0);
+        smtpd_reply(state, "%s", reply);
+        return -1;
+    }
+    smtpd_mail_reset(state);
+    myfree(state->helo_name);
+    state->helo_name = mystrdup(name);
+    return 0;
+}
+
+static int smtpd_helo(SMTPD_STATE *state, char *args)
+{
+    if (smtpd_helo_common(state, args, "HELO") < 0)
+        return -1;
+    state->protocol = "SMTP";
+    smtpd_reply(state, "250 %s", var_myhostname);
+    return 0;
+}
+
+static int smtpd_ehlo_discarded(const char *keyword)
+{
+    ARGV *words = argv_split(var_smtpd_discard_ehlo_keywords, CHARS_COMMA_SP);
+    int found = 0;
+
+    for (size_t i = 0; i < words->argc && !found; i++)
+        found = strcasecmp(words->argv[i], keyword) == 0;
+    argv_free(words);
+    return found;
+}
+
+static int smtpd_ehlo(SMTPD_STATE *state, char *args)
+{
+    static const char *keywords[] = {"PIPELINING", "SIZE", "VRFY", "ETRN", "ENHANCEDSTATUSCODES",
+                                     "8BITMIME", "DSN", "SMTPUTF8", "CHUNKING"};
+    ARGV *lines;
+
+    if (smtpd_helo_common(state, args, "EHLO") < 0)
+        return -1;
+    state->protocol = "ESMTP";
+    lines = argv_alloc(12);
+    for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+        if (smtpd_ehlo_discarded(keywords[i]))
+            continue;
+        if (strcmp(keywords[i], "VRFY") == 0 && var_disable_vrfy_command)
+            continue;
+        if (strcmp(keywords[i], "SMTPUTF8") == 0 && !var_smtputf8_enable)
+            continue;
+        if (strcmp(keywords[i], "SIZE") == 0) {
+            if (var_message_size_limit > 0) {
+                vstring_sprintf(state->scratch, "SIZE %ld", var_message_size_limit);
+                argv_add(lines, vstring_str(state->scratch));
+            } else {
+                argv_add(lines, "SIZE");
+            }
+            continue;
+        }
+        argv_add(lines, keywords[i]);
+    }
+    vstream_fprintf(state->client, "250%s%s\r\n", lines->argc ? "-" : " ", var_myhostname);
+    for (size_t i = 0; i < lines->argc; i++)
+        vstream_fprintf(state->client, "250%s%s\r\n", i + 1 < lines->argc ? "-" : " ",
+                        lines->argv[i]);
+    argv_free(lines);
+    return 0;
+}
+
+/* smtpd_split_verb_arg - "FROM:" / "TO:" prefix of MAIL and RCPT */
+static char *smtpd_after_prefix(char *args, const char *prefix)
+{
+    size_t len = strlen(prefix);
+
+    if (strncasecmp(args, prefix, len) != 0)
+        return 0;
+    args += len;
+    if (var_strict_rfc821_envelopes && (*args == ' ' || *args == '\t'))
+        return 0;
+    return args;
+}
+
+static int smtpd_mail(SMTPD_STATE *state, char *args)
+{
+    ARGV *params;
+    char *addr;
+    const char *reply;
+    VSTRING *internal;
+    int rc;
+
+    if (var_smtpd_helo_required && state->helo_name == 0) {
+        smtpd_reply(state, "503 5.5.1 Error: send HELO/EHLO first");
+        return -1;
+    }
+    if (state->sender) {
+        smtpd_reply(state, "503 5.5.1 Error: nested MAIL command");
+        return -1;
+    }
+    if ((args = smtpd_after_prefix(args, "FROM:")) == 0) {
+        smtpd_reply(state, "501 5.5.4 Syntax: MAIL FROM:<address>");
+        return -1;
+    }
+    params = argv_alloc(4);
+    if ((rc = smtpd_addr_split(args, var_strict_rfc821_envelopes, &addr, params))
+        != SMTPD_ADDR_OK) {
+        argv_free(params);
+        smtpd_reply(state, "501 5.1.7 Bad sender address syntax");
+        return -1;
+    }
+    /* Parameters. */
+    for (size_t i = 0; i < params->argc; i++) {
+        char *name = params->argv[i];
+        char *value = split_at(name, '=');
+
+        if (strcasecmp(name, "SIZE") == 0 && value) {
+            unsigned long n;
+
+            if (!alldig(value) || !safe_strtoul(value, &n) || n > (unsigned long)LONG_MAX) {
+                smtpd_reply(state, "501 5.5.4 Bad message size syntax");
+                goto bad;
+            }
+            state->msg_size = (long)n;
+        } else if (strcasecmp(name, "BODY") == 0 && value) {
+            if (strcasecmp(value, "8BITMIME") != 0 && strcasecmp(value, "7BIT") != 0
+                && strcasecmp(value, "BINARYMIME") != 0) {
+                smtpd_reply(state, "501 5.5.4 Bad BODY keyword: %s", value);
+                goto bad;
+            }
+            myfree(state->encoding);
+            state->encoding = mystrdup(uppercase(value));
+        } else if (strcasecmp(name, "RET") == 0 && value) {
+            if (strcasecmp(value, "FULL") == 0)
+                state->ret_flags = DSN_RET_FULL;
+            else if (strcasecmp(value, "HDRS") == 0)
+                state->ret_flags = DSN_RET_HDRS;
+            else {
+                smtpd_reply(state, "501 5.5.4 Bad RET parameter syntax");
+                goto bad;
+            }
+        } else if (strcasecmp(name, "ENVID") == 0 && value) {
+            VSTRING *dec = vstring_alloc(20);
+
+            if (smtpd_addr_xtext_decode(value, dec) == 0 || !allprint(vstring_str(dec))) {
+                vstring_free(dec);
+                smtpd_reply(state, "501 5.5.4 Bad ENVID parameter syntax");
+                goto bad;
+            }
+            myfree(state->envid);
+            state->envid = vstring_export(dec);
+        } else if (strcasecmp(name, "SMTPUTF8") == 0 && value == 0 && var_smtputf8_enable) {
+            state->smtputf8 = 1;
+        } else if (strcasecmp(name, "AUTH") == 0 && value) {
+            /* AUTH=<> from a client: ignored without SASL, like Postfix. */
+        } else {
+            if (value)
+                value[-1] = '=';
+            smtpd_reply(state, "555 5.5.4 Unsupported option: %s", name);
+            goto bad;
+        }
+    }
+    argv_free(params);
+    params = 0;
+    if (var_message_size_limit > 0 && state->msg_size > var_message_size_limit) {
+        smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
+        goto bad;
+    }
+    internal = vstring_alloc(100);
+    smtpd_addr_internal(addr, internal);
+    if (!var_smtpd_delay_reject
+        && (reply = smtpd_check_mail(state, vstring_str(internal))) != 0) {
+        state->sender = vstring_export(internal);
+        smtpd_log_reject(state, "reject", reply, 0);
+        smtpd_mail_reset(state);
+        smtpd_reply(state, "%s", reply);
+        return -1;
+    }
+    state->sender = vstring_export(internal);
+    gettimeofday(&state->arrival, 0);
+    smtpd_reply(state, "250 2.1.0 Ok");
+    return 0;
+
+bad:
+    if (params)
+        argv_free(params);
+    myfree(state->encoding);
+    myfree(state->envid);
+    state->encoding = state->envid = 0;
+    state->ret_flags = state->smtputf8 = 0;
+    state->msg_size = 0;
+    return -1;
+}
+
+/* smtpd_strip_route - "@a,@b:user@dom" -> "user@dom" (outside quotes) */
+static char *smtpd_strip_route(char *addr)
+{
+    if (*addr == '@') {
+        char *colon = strchr(addr, ':');
+
+        if (colon)
+            return colon + 1;
+    }
+    return addr;
+}
+
+static int smtpd_rcpt(SMTPD_STATE *state, char *args)
+{
+    ARGV *params;
+    char *addr;
+    const char *reply;
+    VSTRING *internal;
+    int notify = 0;
+    char *orcpt = 0;
+
+    if (state->sender == 0) {
+        smtpd_reply(state, "503 5.5.1 Error: need MAIL command");
+        return -1;
+    }
+    if ((args = smtpd_after_prefix(args, "TO:")) == 0) {
+        smtpd_reply(state, "501 5.5.4 Syntax: RCPT TO:<address>");
+        return -1;
+    }
+    params = argv_alloc(4);
+    if (smtpd_addr_split(args, var_strict_rfc821_envelopes, &addr, params) != SMTPD_ADDR_OK
+        || *(addr = smtpd_strip_route(addr)) == 0) {
+        argv_free(params);
+        smtpd_reply(state, "501 5.1.3 Bad recipient address syntax");
+        return -1;
+    }
+    for (size_t i = 0; i < params->argc; i++) {
+        char *name = params->argv[i];
+        char *value = split_at(name, '=');
+
+        if (strcasecmp(name, "NOTIFY") == 0 && value) {
+            if ((notify = smtpd_addr_notify(value)) < 0) {
+                smtpd_reply(state, "501 5.5.4 Bad NOTIFY parameter syntax");
+                goto bad;
+            }
+        } else if (strcasecmp(name, "ORCPT") == 0 && value) {
+            VSTRING *dec = vstring_alloc(100);
+            char *semi = strchr(value, ';');
+
+            if (semi == 0 || semi == value || smtpd_addr_xtext_decode(semi + 1, dec) == 0) {
+                vstring_free(dec);
+                smtpd_reply(state, "501 5.5.4 Bad ORCPT parameter syntax");
+                goto bad;
+            }
+            vstring_free(dec);
+            myfree(orcpt);
+            orcpt = mystrdup(value);
+        } else {
+            if (value)
+                value[-1] = '=';
+            smtpd_reply(state, "555 5.5.4 Unsupported option: %s", name);
+            goto bad;
+        }
+    }
+    argv_free(params);
+    params = 0;
+    if (state->rcpt_count >= var_smtpd_recipient_limit) {
+        state->rcpt_overshoot++;
+        smtpd_reply(state, "452 4.5.3 Error: too many recipients");
+        goto bad;
+    }
+    internal = vstring_alloc(100);
+    smtpd_addr_internal(addr, internal);
+    if ((reply = smtpd_check_rcpt(state, vstring_str(internal))) != 0) {
+        smtpd_log_reject(state, "reject", reply, vstring_str(internal));
+        smtpd_reply(state, "%s", reply);
+        vstring_free(internal);
+        goto bad;
+    }
+    if (state->cleanup == 0 && smtpd_cleanup_open(state) < 0) {
+        smtpd_reply(state, "451 4.3.0 Error: queue file write error");
+        vstring_free(internal);
+        goto bad;
+    }
+    if (orcpt)
+        rec_vstream_fprintf(state->cleanup, REC_TYPE_ATTR, "%s=%s", MAIL_ATTR_DSN_ORCPT, orcpt);
+    if (notify)
+        rec_vstream_fprintf(state->cleanup, REC_TYPE_ATTR, "%s=%d", MAIL_ATTR_DSN_NOTIFY, notify);
+    rec_vstream_fputs(state->cleanup, REC_TYPE_RCPT, vstring_str(internal));
+    myfree(state->recipient);
+    state->recipient = vstring_export(internal);
+    argv_add(state->rcpt_list, state->recipient);
+    state->rcpt_count++;
+    myfree(orcpt);
+    smtpd_reply(state, "250 2.1.5 Ok");
+    return 0;
+
+bad:
+    if (params)
+        argv_free(params);
+    myfree(orcpt);
+    return -1;
+}
+
+/* smtpd_received - our Received: header, as Postfix writes it */
+static void smtpd_received(SMTPD_STATE *state)
+{
+    VSTREAM *s = state->cleanup;
+    VSTRING *rcpt = vstring_alloc(100);
+
+    rec_vstream_put(s, REC_TYPE_MESG, "", 0);
+    for (size_t i = 0; i < state->prepend->argc; i++)
+        rec_vstream_fputs(s, REC_TYPE_NORM, state->prepend->argv[i]);
+    rec_vstream_fprintf(s, REC_TYPE_NORM, "Received: from %s (%s [%s])",
+                        state->helo_name ? state->helo_name : state->name, state->name,
+                        state->rfc_addr);
+    if (state->rcpt_count == 1 && state->recipient) {
+        quote_822_local(rcpt, state->recipient);
+        rec_vstream_fprintf(s, REC_TYPE_NORM, "\tby %s (%s) with %s id %s", var_myhostname,
+                            var_mail_name, state->protocol, state->queue_id);
+        rec_vstream_fprintf(s, REC_TYPE_NORM, "\tfor <%s>; %s", vstring_str(rcpt),
+                            mail_date(state->arrival.tv_sec));
+    } else {
+        rec_vstream_fprintf(s, REC_TYPE_NORM, "\tby %s (%s) with %s id %s;", var_myhostname,
+                            var_mail_name, state->protocol, state->queue_id);
+        rec_vstream_fprintf(s, REC_TYPE_NORM, "\t%s", mail_date(state->arrival.tv_sec));
+    }
+    vstring_free(rcpt);
+}
+
+/* smtpd_content_line - one line (or piece) of content to cleanup */
+static void smtpd_content_line(SMTPD_STATE *state, const char *data, size_t len, int type)
+{
+    state->act_size += (long)len + (type == REC_TYPE_NORM ? 2 : 0);
+    if (state->cleanup == 0)
+        return;
+    if (var_message_size_limit > 0 && state->act_size > var_message_size_limit)
+        return;
+    rec_vstream_put(state->cleanup, type, data, len);
+}
+
+/* smtpd_finish - end of content: ask cleanup, reply, reset */
+static int smtpd_finish(SMTPD_STATE *state, int bare_lf_seen)
+{
+    VSTRING *reason = vstring_alloc(100);
+    int status = 0;
+    int rc = -1;
+
+    if (state->where == 0)
+        state->where = "END-OF-MESSAGE";
+    if (bare_lf_seen && state->bare_lf_mode == SMTPD_BARE_LF_REJECT) {
+        vstring_sprintf(reason, "%d 5.5.2 Error: bare <LF> received",
+                        var_smtpd_forbid_bare_newline_reject_code);
+        msg_info("%s: reject: %s from %s: %s", state->queue_id ? state->queue_id : "NOQUEUE",
+                 "END-OF-MESSAGE", state->namaddr, "bare <LF> received");
+        smtpd_reply(state, "%s", vstring_str(reason));
+    } else if (var_message_size_limit > 0 && state->act_size > var_message_size_limit) {
+        smtpd_log_reject(state, "reject", "552 5.3.4 Message size exceeds fixed limit", 0);
+        smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
+    } else if (state->cleanup == 0) {
+        smtpd_reply(state, "451 4.3.0 Error: queue file write error");
+    } else {
+        rec_vstream_put(state->cleanup, REC_TYPE_XTRA, "", 0);
+        rec_vstream_put(state->cleanup, REC_TYPE_END, "", 0);
+        if (vstream_fflush(state->cleanup) != 0
+            || attr_scan(state->cleanup, ATTR_FLAG_STRICT, RECV_ATTR_INT(MAIL_ATTR_STATUS, &status),
+                         RECV_ATTR_STR(MAIL_ATTR_REASON, reason), ATTR_TYPE_END)
+                   != 2) {
+            msg_warn("%s: no reply from the cleanup service", state->queue_id);
+            smtpd_reply(state, "451 4.3.0 Error: queue file write error");
+        } else if (status == 0) {
+            if (state->discard)
+                msg_info("%s: discard: END-OF-MESSAGE from %s", state->queue_id,
+                         state->namaddr);
+            smtpd_reply(state, "250 2.0.0 Ok: queued as %s", state->queue_id);
+            rc = 0;
+        } else {
+            const char *text = VSTRING_LEN(reason) ? vstring_str(reason) : 0;
+            int code = (status & CLEANUP_STAT_MASK_CANT_BOUNCE) ? 451 : 550;
+            const char *dsn = text && dsn_valid(text) ? "" : cleanup_stat_dsn(status);
+
+            if (status & CLEANUP_STAT_SIZE)
+                code = 552;
+            if (text == 0)
+                text = cleanup_strerror(status);
+            if (text[0] == '4')
+                code = 451;
+            vstring_sprintf(state->scratch, "%d %s%s%s", code, dsn, *dsn ? " " : "", text);
+            {
+                char *reply = mystrdup(vstring_str(state->scratch));
+
+                smtpd_log_reject(state, "reject", reply, 0);
+                smtpd_reply(state, "%s", reply);
+                myfree(reply);
+            }
+        }
+    }
+    vstring_free(reason);
+    smtpd_mail_reset(state);
+    return rc;
+}
+
+static int smtpd_data_checks(SMTPD_STATE *state)
+{
+    const char *reply;
+
+    if (state->sender == 0) {
+        smtpd_reply(state, "503 5.5.1 Error: need RCPT command");
+        return -1;
+    }
+    if (state->rcpt_count == 0) {
+        smtpd_reply(state, "554 5.5.1 Error: no valid recipients");
+        return -1;
+    }
+    if ((reply = smtpd_check_data(state)) != 0) {
+        smtpd_log_reject(state, "reject", reply, state->recipient);
+        smtpd_reply(state, "%s", reply);
+        return -1;
+    }
+    return 0;
+}
+
+static int smtpd_data(SMTPD_STATE *state, char *args)
+{
+    int status;
+    int at_bol = 1;       /* the next piece starts a line */
+    int prev_crlf = 1;    /* the previous line ended in CR LF */
+    int bare_lf = 0;
+    int in_header = 1;
+    char where[64];
+
+    if (*skipblanks(args)) {
+        smtpd_reply(state, "501 5.5.4 Syntax: DATA");
+        return -1;
+    }
+    if (smtpd_data_checks(state) < 0)
+        return -1;
+    smtpd_received(state);
+    smtpd_reply(state, "354 End data with <CR><LF>.<CR><LF>");
+    vstream_fflush(state->client);
+    for (;;) {
+        status = vstream_get_line(state->client, state->buffer, (size_t)var_line_length_limit,
+                                  VSTREAM_LINE_STRIP);
+        if (status == VSTREAM_LINE_EOF || status == VSTREAM_LINE_ERROR
+            || status == VSTREAM_LINE_TIMEOUT || status == VSTREAM_LINE_NOEOL) {
+            snprintf(where, sizeof(where), "DATA (%ld bytes)", state->act_size);
+            state->where = mystrdup(where); /* freed never: the session ends */
+            return -2;
+        }
+        if (at_bol && status != VSTREAM_LINE_LONG && VSTRING_LEN(state->buffer) == 1
+            && state->buffer->data[0] == '.') {
+            int ends = (state->bare_lf_mode == SMTPD_BARE_LF_NO)
+                           ? 1
+                           : (status == VSTREAM_LINE_CRLF && prev_crlf);
+
+            if (ends)
+                break;
+        }
+        if (status == VSTREAM_LINE_LF)
+            bare_lf = 1;
+        {
+            const char *data = vstring_str(state->buffer);
+            size_t len = VSTRING_LEN(state->buffer);
+
+            if (at_bol && len > 0 && data[0] == '.') {
+                data++;
+                len--;
+            }
+            if (at_bol && len == 0)
+                in_header = 0;
+            (void)in_header;
+            smtpd_content_line(state, data, len,
+                               status == VSTREAM_LINE_LONG ? REC_TYPE_CONT : REC_TYPE_NORM);
+        }
+        at_bol = (status != VSTREAM_LINE_LONG);
+        if (at_bol)
+            prev_crlf = (status == VSTREAM_LINE_CRLF);
+    }
+    state->where = "END-OF-MESSAGE";
+    if (state->cleanup && vstream_ferror(state->cleanup)) {
+        msg_warn("%s: write to the cleanup service: %m", state->queue_id);
+        smtpd_cleanup_close(state);
+    }
+    return smtpd_finish(state, bare_lf);
+}
+
+/* smtpd_bdat_content - feed one chunk's bytes as lines to cleanup */
+static void smtpd_bdat_content(SMTPD_STATE *state, const char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        int ch = (unsigned char)buf[i];
+
+        if (ch == '\n') {
+            size_t n = VSTRING_LEN(state->bdat_line);
+
+            if (n > 0 && state->bdat_line->data[n - 1] == '\r')
+                vstring_truncate(state->bdat_line, n - 1);
+            else
+                state->bdat_bare_lf = 1;
+            smtpd_content_line(state, vstring_str(state->bdat_line),
+                               VSTRING_LEN(state->bdat_line), REC_TYPE_NORM);
+            vstring_reset(state->bdat_line);
+        } else {
+            vstring_addch(state->bdat_line, ch);
+            if (VSTRING_LEN(state->bdat_line) >= (size_t)var_line_length_limit
+                && ch != '\r') {
+                smtpd_content_line(state, vstring_str(state->bdat_line),
+                                   VSTRING_LEN(state->bdat_line), REC_TYPE_CONT);
+                vstring_reset(state->bdat_line);
+            }
+        }
+    }
+}
+
+static int smtpd_bdat(SMTPD_STATE *state, char *args)
+{
+    char *size_arg = mystrtok(&args, " \t");
+    char *last_arg = mystrtok(&args, " \t");
+    unsigned long size;
+    int last;
+    char buf[8192];
+    int reject = 0;
+    static char where[64];
+
+    if (size_arg == 0 || !alldig(size_arg) || !safe_strtoul(size_arg, &size)
+        || (last_arg && strcasecmp(last_arg, "LAST") != 0) || mystrtok(&args, " \t")) {
+        smtpd_reply(state, "501 5.5.4 Syntax: BDAT count [LAST]");
+        /* Without a valid count the stream cannot be resynchronised. */
+        if (state->sender)
+            state->bdat_state = 2;
+        return -1;
+    }
+    last = last_arg != 0;
+    if (state->bdat_state == 0) {
+        if (state->sender == 0 || state->rcpt_count == 0) {
+            reject = 1;
+        } else if (smtpd_data_checks(state) < 0) {
+            state->bdat_state = 2;
+        } else {
+            smtpd_received(state);
+            state->bdat_state = 1;
+        }
+    }
+    /* Read (and maybe discard) exactly size bytes. */
+    while (size > 0) {
+        size_t want = size > sizeof(buf) ? sizeof(buf) : size;
+        size_t got = vstream_fread(state->client, buf, want);
+
+        if (got > 0 && state->bdat_state == 1 && !reject)
+            smtpd_bdat_content(state, buf, got);
+        if (got < want) {
+            snprintf(where, sizeof(where), "BDAT (%ld bytes)", state->act_size);
+            state->where = where;
+            return -2;
+        }
+        size -= got;
+    }
+    if (reject) {
+        smtpd_reply(state, state->sender ? "554 5.5.1 Error: no valid recipients"
+                                         : "503 5.5.1 Error: need RCPT command");
+        return -1;
+    }
+    if (state->bdat_state == 2) {
+        if (last)
+            smtpd_mail_reset(state);
+        smtpd_reply(state, "503 5.5.1 Error: BDAT transaction aborted");
+        return -1;
+    }
+    if (!last) {
+        smtpd_reply(state, "250 2.0.0 Ok: %s bytes", size_arg);
+        return 0;
+    }
+    if (VSTRING_LEN(state->bdat_line) > 0)
+        smtpd_content_line(state, vstring_str(state->bdat_line), VSTRING_LEN(state->bdat_line),
+                           REC_TYPE_NORM);
+    state->where = "END-OF-MESSAGE";
+    return smtpd_finish(state, state->bdat_bare_lf);
+}
+
+static int smtpd_rset(SMTPD_STATE *state, char *args)
+{
+    if (*skipblanks(args)) {
+        smtpd_reply(state, "501 5.5.4 Syntax: RSET");
+        return -1;
+    }
+    smtpd_mail_reset(state);
+    smtpd_reply(state, "250 2.0.0 Ok");
+    return 0;
+}
+
+static int smtpd_noop(SMTPD_STATE *state, char *args)
+{
+    smtpd_reply(state, "250 2.0.0 Ok");
+    return 0;
+}
+
+static int smtpd_vrfy(SMTPD_STATE *state, char *args)
+{
+    char *arg = skipblanks(args);
+    const char *reply;
+
+    if (var_disable_vrfy_command) {
+        smtpd_reply(state, "502 5.5.1 VRFY command is disabled");
+        return -1;
+    }
+    if (*arg == 0) {
+        smtpd_reply(state, "501 5.5.4 Syntax: VRFY address");
+        return -1;
+    }
+    {
+        char *copy = mystrdup(arg);
+        ARGV *params = argv_alloc(1);
+        char *addr;
+        VSTRING *internal = vstring_alloc(100);
+
+        trimblanks(arg);
+        if (smtpd_addr_split(copy, 0, &addr, params) != SMTPD_ADDR_OK) {
+            smtpd_reply(state, "501 5.1.3 Bad recipient address syntax");
+            myfree(copy);
+            argv_free(params);
+            vstring_free(internal);
+            return -1;
+        }
+        smtpd_addr_internal(smtpd_strip_route(addr), internal);
+        reply = smtpd_check_rcpt_known(state, vstring_str(internal));
+        myfree(copy);
+        argv_free(params);
+        vstring_free(internal);
+        if (reply) {
+            smtpd_log_reject(state, "reject", reply, 0);
+            smtpd_reply(state, "%s", reply);
+            return -1;
+        }
+    }
+    smtpd_reply(state, "252 2.0.0 %s", arg);
+    return 0;
+}
+
+static int smtpd_etrn(SMTPD_STATE *state, char *args)
+{
+    char *domain = skipblanks(args);
+    const char *reply;
+
+    if (var_smtpd_helo_required && state->helo_name == 0) {
+        smtpd_reply(state, "503 Error: send HELO/EHLO first");
+        return -1;
+    }
+    if (state->sender) {
+        smtpd_reply(state, "503 Error: MAIL transaction in progress");
+        return -1;
+    }
+    if (*domain == 0) {
+        smtpd_reply(state, "500 Syntax: ETRN domain");
+        return -1;
+    }
+    trimblanks(domain);
+    if (*domain == '@' || *domain == '#')
+        domain++;
+    if (!smtpd_addr_valid_hostname(domain)) {
+        smtpd_reply(state, "501 Error: invalid parameter syntax");
+        return -1;
+    }
+    if ((reply = smtpd_check_etrn(state, domain)) != 0) {
+        smtpd_log_reject(state, "reject", reply, 0);
+        smtpd_reply(state, "%s", reply);
+        return -1;
+    }
+    /* The fast flush service does not exist yet: never claim success. */
+    smtpd_reply(state, "458 Unable to queue messages for %s", domain);
+    return -1;
+}
+
+static int smtpd_quit(SMTPD_STATE *state, char *args)
+{
+    smtpd_reply(state, "221 2.0.0 Bye");
+    smtpd_done = 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ the session */
+
+static int smtpd_forbidden(const char *verb)
+{
+    if (smtpd_forbidden_words)
+        for (size_t i = 0; i < smtpd_forbidden_words->argc; i++)
+            if (strcasecmp(smtpd_forbidden_words->argv[i], verb) == 0)
+                return 1;
+    if (smtpd_forbidden_nonalpha && !isalpha((unsigned char)verb[0]))
+        return 1;
+    if (smtpd_forbidden_dict) {
+        const char *value;
+
+        if (dict_get(smtpd_forbidden_dict, verb, &value) == DICT_STAT_FOUND)
+            return 1;
+    }
+    return 0;
+}
+
+/* smtpd_printable - a copy of text safe to log */
+static const char *smtpd_printable(VSTRING *out, const char *text)
+{
+    vstring_reset(out);
+    for (const unsigned char *cp = (const unsigned char *)text; *cp; cp++)
+        vstring_addch(out, (*cp < 0x20 || *cp >= 0x7f) ? '?' : *cp);
+    return vstring_str(out);
+}
+
+/* smtpd_pipelining_check - log (and maybe refuse) input sent too early */
+static int smtpd_pipelining_check(SMTPD_STATE *state, const char *after)
+{
+    size_t n = vstream_peek(state->client);
+
+    if (n == 0 && poll_fd(vstream_fileno(state->client), POLLIN, 0) <= 0)
+        return 0;
+    if (n == 0)
+        return 0;
+    msg_info("improper command pipelining after %s from %s", after, state->namaddr);
+    if (var_smtpd_forbid_unauth_pipelining && !state->is_mynetworks) {
+        smtpd_reply(state, "554 5.5.0 Error: SMTP protocol synchronization");
+        return -1;
+    }
+    return 0;
+}
+
+static void smtpd_disconnect_log(SMTPD_STATE *state)
+{
+    VSTRING *line = vstring_alloc(200);
+    int ok = 0, total = 0;
+
+    vstring_sprintf(line, "disconnect from %s", state->namaddr);
+    for (SMTPD_CMD *cmd = smtpd_cmds; cmd->name; cmd++) {
+        if (cmd->total == 0)
+            continue;
+        vstring_strcat(line, " ");
+        for (const char *cp = cmd->name; *cp; cp++)
+            vstring_addch(line, tolower((unsigned char)*cp));
+        if (cmd->ok == cmd->total)
+            vstring_sprintf_append(line, "=%d", cmd->ok);
+        else
+            vstring_sprintf_append(line, "=%d/%d", cmd->ok, cmd->total);
+        ok += cmd->ok;
+        total += cmd->total;
+    }
+    if (smtpd_unknown_total) {
+        vstring_sprintf_append(line, " unknown=%d/%d", smtpd_unknown_ok, smtpd_unknown_total);
+        total += smtpd_unknown_total;
+    }
+    if (ok == total)
+        vstring_sprintf_append(line, " commands=%d", ok);
+    else
+        vstring_sprintf_append(line, " commands=%d/%d", ok, total);
+    msg_info("%s", vstring_str(line));
+    vstring_free(line);
+}
+
+static void smtpd_session(SMTPD_STATE *state)
+{
+    int status;
+    char *verb;
+    char *args;
+    SMTPD_CMD *cmd;
+    VSTRING *printable = vstring_alloc(100);
+
+    for (SMTPD_CMD *c = smtpd_cmds; c->name; c++)
+        c->ok = c->total = 0;
+    smtpd_unknown_ok = smtpd_unknown_total = 0;
+    smtpd_done = 0;
+    state->where = "CONNECT";
+
+    if (smtpd_pipelining_check(state, "CONNECT") < 0)
+        goto out;
+    smtpd_reply(state, "220 %s", var_smtpd_banner);
+    vstream_fflush(state->client);
+
+    while (!smtpd_done) {
+        if (state->error_count >= var_smtpd_hard_error_limit) {
+            msg_info("too many errors after %s from %s", state->where, state->namaddr);
+            smtpd_reply(state, "421 4.7.0 %s Error: too many errors", var_myhostname);
+            break;
+        }
+        status = vstream_get_line(state->client, state->buffer, (size_t)var_line_length_limit,
+                                  VSTREAM_LINE_STRIP);
+        if (status == VSTREAM_LINE_TIMEOUT) {
+            msg_info("timeout after %s from %s", state->where, state->namaddr);
+            vstream_clearerr(state->client);
+            smtpd_reply(state, "421 4.4.2 %s Error: timeout exceeded", var_myhostname);
+            break;
+        }
+        if (status == VSTREAM_LINE_EOF || status == VSTREAM_LINE_ERROR
+            || status == VSTREAM_LINE_NOEOL) {
+            msg_info("lost connection after %s from %s", state->where, state->namaddr);
+            break;
+        }
+        if (status == VSTREAM_LINE_LONG) {
+            /* Discard the rest of an over-long command line. */
+            VSTRING *junk = vstring_alloc(100);
+            int s2;
+
+            do {
+                s2 = vstream_get_line(state->client, junk, (size_t)var_line_length_limit,
+                                      VSTREAM_LINE_STRIP);
+            } while (s2 == VSTREAM_LINE_LONG);
+            vstring_free(junk);
+            if (s2 <= 0 || s2 == VSTREAM_LINE_NOEOL) {
+                msg_info("lost connection after %s from %s", state->where, state->namaddr);
+                break;
+            }
+        }
+        if (status == VSTREAM_LINE_LF && state->bare_lf_mode == SMTPD_BARE_LF_REJECT) {
+            msg_info("disallowed bare <LF> received from %s", state->namaddr);
+            smtpd_reply(state, "%d 5.5.2 Error: bare <LF> received",
+                        var_smtpd_forbid_bare_newline_reject_code);
+            if (var_smtpd_forbid_bare_newline_reject_code == 521)
+                break;
+            continue;
+        }
+        args = vstring_str(state->buffer);
+        verb = mystrtok(&args, " \t");
+        if (verb == 0) {
+            smtpd_unknown_total++;
+            state->where = "UNKNOWN";
+            smtpd_reply(state, "500 5.5.2 Error: bad syntax");
+            continue;
+        }
+        if (args == 0)
+            args = (char *)"";
+        for (cmd = smtpd_cmds; cmd->name; cmd++)
+            if (strcasecmp(cmd->name, verb) == 0)
+                break;
+        if (cmd->name == 0) {
+            smtpd_unknown_total++;
+            state->where = "UNKNOWN";
+            if (smtpd_forbidden(verb)) {
+                if (*args)
+                    args[-1] = ' ';
+                msg_warn("non-SMTP command from %s: %s", state->namaddr,
+                         smtpd_printable(printable, vstring_str(state->buffer)));
+                smtpd_reply(state, "221 2.7.0 Error: I can break rules, too. Goodbye.");
+                break;
+            }
+            smtpd_reply(state, "500 5.5.2 Error: command not recognized");
+            continue;
+        }
+        cmd->total++;
+        state->where = cmd->name;
+        if (cmd->junk && ++state->junk_cmds > var_smtpd_junk_command_limit)
+            state->error_count++;
+        status = cmd->action(state, args);
+        if (status == -2) {
+            msg_info("lost connection after %s from %s", state->where, state->namaddr);
+            break;
+        }
+        if (status == 0) {
+            cmd->ok++;
+            if (cmd->action == smtpd_data || cmd->action == smtpd_bdat)
+                state->where = cmd->name;
+        }
+        if ((cmd->action == smtpd_ehlo || cmd->action == smtpd_helo)
+            && smtpd_pipelining_check(state, cmd->name) < 0)
+            break;
+    }
+out:
+    vstream_fflush(state->client);
+    vstring_free(printable);
+    smtpd_disconnect_log(state);
+}
+
+static void smtpd_service(VSTREAM *stream, char *service, char **argv)
+{
+    SMTPD_STATE state;
+
+    memset(&state, 0, sizeof(state));
+    state.client = stream;
+    state.buffer = vstring_alloc(512);
+    state.scratch = vstring_alloc(512);
+    state.rcpt_list = argv_alloc(4);
+    state.saved_bcc = argv_alloc(1);
+    state.prepend = argv_alloc(1);
+    state.bdat_line = vstring_alloc(512);
+    state.protocol = "SMTP";
+    state.standalone = vstream_fileno(stream) == 0;
+    vstream_set_timeouts(stream, var_smtpd_timeout * 1000, var_smtpd_timeout * 1000);
+    smtpd_peer_init(&state);
+    msg_info("connect from %s", state.namaddr);
+    /* Like Postfix's sendmail -bs: access controls apply in stand-alone
+     * mode only when it runs as mail_owner. */
+    {
+        struct passwd *pw = getpwnam(var_mail_owner);
+
+        state.is_mynetworks = (state.standalone && (pw == 0 || geteuid() != pw->pw_uid))
+                              || smtpd_check_mynetworks(&state);
+    }
+    state.bare_lf_mode = smtpd_bare_lf_default;
+    if (state.bare_lf_mode != SMTPD_BARE_LF_NO && smtpd_check_bare_lf_excluded(&state))
+        state.bare_lf_mode = SMTPD_BARE_LF_NO;
+    smtpd_check_session_init(&state);
+
+    smtpd_session(&state);
+
+    smtpd_mail_reset(&state);
+    smtpd_peer_reset(&state);
+    myfree(state.helo_name);
+    vstring_free(state.buffer);
+    vstring_free(state.scratch);
+    vstring_free(state.bdat_line);
+    argv_free(state.rcpt_list);
+    argv_free(state.saved_bcc);
+    argv_free(state.prepend);
+}
+
+static void smtpd_pre_init(char *service, char **argv)
+{
+    const char *explicit = mail_conf_lookup("smtpd_forbid_bare_newline");
+    const char *mode = explicit ? var_smtpd_forbid_bare_newline : "normalize";
+    ARGV *words;
+
+    if (strcasecmp(mode, "no") == 0)
+        smtpd_bare_lf_default = SMTPD_BARE_LF_NO;
+    else if (strcasecmp(mode, "normalize") == 0 || strcasecmp(mode, "yes") == 0)
+        smtpd_bare_lf_default = SMTPD_BARE_LF_NORMALIZE;
+    else if (strcasecmp(mode, "reject") == 0)
+        smtpd_bare_lf_default = SMTPD_BARE_LF_REJECT;
+    else
+        msg_fatal("invalid smtpd_forbid_bare_newline value: \"%s\"", mode);
+
+    words = argv_split_list(var_smtpd_forbidden_commands);
+    smtpd_forbidden_words = argv_alloc(4);
+    for (size_t i = 0; i < words->argc; i++) {
+        if (strchr(words->argv[i], ':') != 0) {
+            if (smtpd_forbidden_dict == 0) {
+                smtpd_forbidden_dict =
+                    dict_open(words->argv[i], 0, DICT_FLAG_DEFAULT | DICT_FLAG_FOLD_MUL);
+                if (dict_open_error(smtpd_forbidden_dict)) {
+                    /* The default's inline regexp form may not be supported
+                     * by the table library: keep its meaning (a verb that
+                     * does not start with a letter) rather than none. */
+                    if (msg_verbose)
+                        msg_info("smtpd_forbidden_commands: %s; using the built-in rule",
+                                 dict_errtext(smtpd_forbidden_dict));
+                    smtpd_forbidden_dict = 0;
+                    smtpd_forbidden_nonalpha = 1;
+                }
+            }
+        } else {
+            argv_add(smtpd_forbidden_words, words->argv[i]);
+        }
+    }
+    argv_free(words);
+    smtpd_check_init();
+}
+
+int main(int argc, char **argv)
+{
+    single_server_main(argc, argv, smtpd_service, MAIL_SERVER_PRE_INIT, smtpd_pre_init,
+                       MAIL_SERVER_END);
+    return 0;
+}
