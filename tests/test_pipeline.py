@@ -330,7 +330,12 @@ def test_takes_over_a_postfix_queue(instance):
     inc = deferred[1]
     os.rename(inc, os.path.join(pf.queue, "incoming", os.path.basename(inc)))
     held_body, others = bodies[0], bodies[1:]
-    pst = instance("postern", smtp=False, workdir=pf.dir)
+    # The queue directory as Postfix left it (stale sockets and pid file
+    # included), owners and modes kept.
+    pst = instance("postern", smtp=False)
+    pst.write_config()
+    os.rmdir(pst.queue)
+    subprocess.run(["cp", "-a", pf.queue, pst.queue], check=True)
     pst.start()
     pst.postqueue("-f")
     for body in others:
