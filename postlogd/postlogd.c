@@ -72,8 +72,6 @@ static void postlogd_pre_init(char *service, char **argv)
                   "(%s)", var_maillog_file, var_maillog_file_prefixes);
     if ((postlogd_fp = postlogd_file_open(var_maillog_file)) == 0)
         msg_fatal("open maillog_file %s: %m", var_maillog_file);
-    /* postlogd is the log writer: its own lines go to the file directly. */
-    maillog_client_init("postlogd", MAILLOG_CLIENT_FLAG_LOGWRITER);
 }
 
 int main(int argc, char **argv)
@@ -81,6 +79,8 @@ int main(int argc, char **argv)
     msg_init(argv[0]);
     /* Not unlimited: like Postfix's, it exits after max_idle/max_use, so a
      * main.cf change is picked up without a reload. */
-    dgram_server_main(argc, argv, postlogd_service, MAIL_SERVER_PRE_INIT, postlogd_pre_init,
-                      MAIL_SERVER_END);
+    /* The log writer: its own lines go to maillog_file directly, never
+     * to the postlog socket it serves itself. */
+    dgram_server_main(argc, argv, postlogd_service, MAIL_SERVER_LOG_WRITER, MAIL_SERVER_PRE_INIT,
+                      postlogd_pre_init, MAIL_SERVER_END);
 }

@@ -29,19 +29,13 @@
  *     defers the mail);
  *   - a bad configuration (unreadable /file in a list) is fatal at start.
  *
- * The hello on a new connection: the multi-server skeleton has no hook
- * that runs after accept() (mail_server.h offers PRE_ACCEPT only), yet the
- * protocol has the server speak first.  Until the skeleton gets one, the
- * PRE_ACCEPT hook notes the descriptor number accept() is about to return
- * (POSIX: the lowest free one) and the LOOP hook, which runs right after
- * that event and before the next wait, writes the hello to it.
+ * The hello on a new connection is written by the skeleton's POST_ACCEPT
+ * hook, before the first request is read.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "attr.h"
 #include "mail_params.h"
@@ -56,11 +50,6 @@
 #include "vstream.h"
 #include "vstring.h"
 
-#define TR_MAX_PENDING 64
-
-static int tr_pending[TR_MAX_PENDING]; /* descriptors that need a hello */
-static int tr_pending_count;
-static int tr_stdin_mode; /* -z: greet stdout at start */
 static time_t tr_last_check;
 
 /* Exit (master restarts us) when a table file changed. */
@@ -174,53 +163,21 @@ static void tr_service(VSTREAM *client, char *service, char **argv)
     tr_check_tables(0);
 }
 
-/* Write the protocol hello on a new connection. */
-static void tr_greet(int fd)
-{
-    static VSTRING *hello;
-    int type = 0;
-    int listening = 1;
-    socklen_t len = sizeof(type);
-
-    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_STREAM)
-        return;
-    len = sizeof(listening);
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 || listening)
-        return;
-    if (hello == 0) {
-        VSTREAM *mem;
-
-        hello = vstring_alloc(40);
-        mem = vstream_memopen(hello, VSTREAM_WRITE);
-        attr_print_hello(mem, MAIL_PROTO_REWRITE);
-        vstream_fclose(mem);
-    }
-    /* A fresh socket takes these few bytes at once. */
-    if (write(fd, vstring_str(hello), VSTRING_LEN(hello)) != (ssize_t)VSTRING_LEN(hello))
-        msg_warn("send protocol hello on descriptor %d: %m", fd);
-}
-
+/* Before a new client: a table change means this process must go first. */
 static void tr_pre_accept(char *service, char **argv)
 {
-    int fd;
-
     tr_check_tables(1);
-    /* accept() returns the lowest free descriptor: find out which. */
-    if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) < 0) {
-        msg_warn("socket: %m");
-        return;
-    }
-    close(fd);
-    if (tr_pending_count < TR_MAX_PENDING)
-        tr_pending[tr_pending_count++] = fd;
 }
 
-static int tr_loop(char *service, char **argv)
+/* The server speaks first: the protocol hello on a new connection. */
+static void tr_post_accept(VSTREAM *client, char *service, char **argv)
 {
-    for (int i = 0; i < tr_pending_count; i++)
-        tr_greet(tr_pending[i]);
-    tr_pending_count = 0;
-    return -1;
+    vstream_set_timeouts(client, var_ipc_timeout * 1000, var_ipc_timeout * 1000);
+    if (attr_print_hello(client, MAIL_PROTO_REWRITE) != 0) {
+        if (errno != EPIPE)
+            msg_warn("%s: send protocol hello: %m", vstream_path(client));
+        multi_server_disconnect(client);
+    }
 }
 
 static void tr_pre_init(char *service, char **argv)
@@ -232,18 +189,13 @@ static void tr_pre_init(char *service, char **argv)
 
 static void tr_post_init(char *service, char **argv)
 {
-    if (tr_stdin_mode)
-        tr_greet(1);
     tr_last_check = time(0);
 }
 
 int main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-z") == 0)
-            tr_stdin_mode = 1;
     multi_server_main(argc, argv, tr_service, MAIL_SERVER_PRE_INIT, tr_pre_init,
                       MAIL_SERVER_POST_INIT, tr_post_init, MAIL_SERVER_PRE_ACCEPT, tr_pre_accept,
-                      MAIL_SERVER_LOOP, tr_loop, 0);
+                      MAIL_SERVER_POST_ACCEPT, tr_post_accept, MAIL_SERVER_END);
     return 0;
 }

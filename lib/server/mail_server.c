@@ -5,7 +5,8 @@
  *
  * Order of start-up, as mail_server.h promises:
  *   options -> main.cf, -o overrides, mail_params_init() -> log tag
- *   "$syslog_name/$process_name" (maillog_client_init) ->
+ *   "$syslog_name/$process_name" and outputs (maillog_client_init; a
+ *   MAIL_SERVER_LOG_WRITER daemon writes maillog_file itself) ->
  *   chdir(queue_directory) -> PRE_INIT (still root) -> chroot (-r) and drop
  *   to mail_owner (-u) -> POST_INIT -> signals -> the loop.
  *
@@ -241,6 +242,17 @@ static void mail_server_hooks(va_list ap)
         case MAIL_SERVER_TRIGGER_WAKEUP:
             mail_server.trigger_wakeup = va_arg(ap, int);
             break;
+        case MAIL_SERVER_POST_ACCEPT:
+            /* Trigger and dgram servers hand no client stream to anyone. */
+            if (strcmp(mail_server.kind, "single") != 0 && strcmp(mail_server.kind, "multi") != 0)
+                msg_panic("%s_server_main: MAIL_SERVER_POST_ACCEPT is for single and multi "
+                          "servers only",
+                          mail_server.kind);
+            mail_server.post_accept = va_arg(ap, MAIL_SERVER_STREAM_FN);
+            break;
+        case MAIL_SERVER_LOG_WRITER:
+            mail_server.log_writer = 1;
+            break;
         default:
             msg_panic("%s_server_main: unknown option key %d", mail_server.kind, key);
         }
@@ -274,6 +286,7 @@ void mail_server_start(int argc, char **argv, const char *kind, va_list ap)
     int unpriv_flag = 0;
     int solitary_ok = 0;
     int listen_count = 1;
+    int log_flags;
     int ch;
     char *name;
     char *value;
@@ -356,10 +369,12 @@ void mail_server_start(int argc, char **argv, const char *kind, va_list ap)
     argv_free(overrides);
     mail_conf_read();
     mail_params_init();
-    maillog_client_init(var_process_name,
-                        mail_server.debug || mail_server.mode != MAIL_SERVER_MODE_MASTER
-                            ? MAILLOG_CLIENT_FLAG_STDERR
-                            : MAILLOG_CLIENT_FLAG_NONE);
+    log_flags = MAILLOG_CLIENT_FLAG_NONE;
+    if (mail_server.debug || mail_server.mode != MAIL_SERVER_MODE_MASTER)
+        log_flags |= MAILLOG_CLIENT_FLAG_STDERR;
+    if (mail_server.log_writer)
+        log_flags |= MAILLOG_CLIENT_FLAG_LOGWRITER;
+    maillog_client_init(var_process_name, log_flags);
     if (msg_verbose)
         msg_info("daemon started (%s server, service %s, transport %s)", kind, mail_server.service,
                  mail_server.transport);

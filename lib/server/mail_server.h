@@ -25,7 +25,12 @@
  *        -S path     stand-alone on a socket: listen on the UNIX socket
  *                    or fifo at path instead of inheriting one (tests)
  *   2. read main.cf (mail_conf_read), apply -o overrides, mail_params_init();
- *      set the log tag to "$syslog_name/<service>" (msg_set_tag);
+ *      set the log tag to "$syslog_name/$process_name" (maillog_client_init),
+ *      where process_name is the program's name, not the service name, as
+ *      in Postfix: the "defer" service runs the bounce program and logs as
+ *      postfix/bounce, a second smtpd on port 587 still logs as
+ *      postfix/smtpd (master.cf may set -o syslog_name=... to tell them
+ *      apart);
  *   3. call the PRE_INIT hook while still root (open tables, keys, ...);
  *   4. chroot to queue_directory when master passed -r (chroot column y);
  *   5. drop privileges to mail_owner (uid and gid of mail_owner, no
@@ -60,6 +65,15 @@
  *         (-1 = no limit); lets qmgr run its scheduler between events
  *   MAIL_SERVER_EXIT, void (*)(void)     called before a voluntary exit
  *   MAIL_SERVER_PRE_ACCEPT, void (*)(char *service, char **argv)
+ *         called before accept(), each time a listening endpoint is ready
+ *   MAIL_SERVER_POST_ACCEPT, void (*)(VSTREAM *client, char *service, char **argv)
+ *         single and multi servers only: called once per client, right
+ *         after it was accepted (and, for "pass", after its descriptor
+ *         arrived), before the service function sees the stream; also for
+ *         the -z standard input/output client.  A protocol in which the
+ *         server speaks first writes its hello here.  A multi server's hook
+ *         may call multi_server_disconnect(client); a single server's
+ *         client is served anyway, and finds the stream in error.
  *   MAIL_SERVER_PRE_DISCONN, void (*)(VSTREAM *client, char *service, char **argv)
  *   MAIL_SERVER_SOLITARY        (no value) refuse to run unless master
  *                               passed -l (maxproc is 1): qmgr, pickup
@@ -72,6 +86,11 @@
  *                               function with a "W" trigger every N seconds
  *                               (pickup's and qmgr's own timer, in addition
  *                               to master's wakeup)
+ *   MAIL_SERVER_LOG_WRITER      (no value) this daemon writes maillog_file
+ *                               itself instead of sending its lines to the
+ *                               postlog service (postlogd, which must not
+ *                               send to itself); standard error stays an
+ *                               output with -d, -z and -S as for any daemon
  *
  * Other interface:
  *   multi_server_disconnect(VSTREAM *client)   close one client (multi)
@@ -130,6 +149,8 @@ typedef void (*MAIL_SERVER_DISCONN_FN)(VSTREAM *client, char *service, char **ar
 #define MAIL_SERVER_UNLIMITED      8
 #define MAIL_SERVER_PRIVILEGED     9
 #define MAIL_SERVER_TRIGGER_WAKEUP 10
+#define MAIL_SERVER_POST_ACCEPT    11
+#define MAIL_SERVER_LOG_WRITER     12
 
 extern void single_server_main(int argc, char **argv, MAIL_SERVER_STREAM_FN fn, ...);
 extern void multi_server_main(int argc, char **argv, MAIL_SERVER_STREAM_FN fn, ...);

@@ -58,11 +58,13 @@ typedef struct MAIL_SERVER {
     MAIL_SERVER_LOOP_FN loop;
     MAIL_SERVER_EXIT_FN exit_fn;
     MAIL_SERVER_INIT_FN pre_accept;
+    MAIL_SERVER_STREAM_FN post_accept; /* single and multi only */
     MAIL_SERVER_DISCONN_FN pre_disconn;
     int solitary;
     int unlimited;
     int privileged;
     int trigger_wakeup;
+    int log_writer;
 } MAIL_SERVER;
 
 extern MAIL_SERVER mail_server;

@@ -11,7 +11,9 @@
  * with multi_server_disconnect().  master hears "busy" when the first
  * client arrives and "available" when the last one leaves; max_idle counts
  * from then.  max_use counts connections: once reached the process stops
- * accepting and exits when its last client has gone.
+ * accepting and exits when its last client has gone.  The POST_ACCEPT
+ * hook runs once per client, after it is registered (so the hook may
+ * disconnect it) and before its first request is read.
  *
  * -z: standard input/output is the one client; the process exits when the
  * service function disconnects it.
@@ -100,6 +102,17 @@ static void multi_server_read(int event, void *ctx)
              vstream_peek(stream) > 0 && !mail_server_stopping());
 }
 
+/* A client arrived: register it, then let the POST_ACCEPT hook see it. */
+static void multi_server_new_client(VSTREAM *stream)
+{
+    multi_server_add(stream);
+    if (mail_server.post_accept) {
+        mail_server_call_begin();
+        mail_server.post_accept(stream, mail_server.service, mail_server.argv);
+        mail_server_call_end();
+    }
+}
+
 static void multi_server_accept(int event, void *ctx)
 {
     int listen_fd = (int)(intptr_t)ctx;
@@ -114,7 +127,7 @@ static void multi_server_accept(int event, void *ctx)
             msg_warn("accept connection: %m");
         return;
     }
-    multi_server_add(vstream_fdopen(fd, VSTREAM_RDWR | VSTREAM_NONBLOCK));
+    multi_server_new_client(vstream_fdopen(fd, VSTREAM_RDWR | VSTREAM_NONBLOCK));
     if (mail_server_count_use()) {
         multi_server_closing = 1;
         for (int i = 0; i < mail_server.listen_count; i++)
@@ -132,7 +145,7 @@ void multi_server_main(int argc, char **argv, MAIL_SERVER_STREAM_FN fn, ...)
     va_end(ap);
 
     if (mail_server.mode == MAIL_SERVER_MODE_STDIN) {
-        multi_server_add(mail_server_stdin_stream());
+        multi_server_new_client(mail_server_stdin_stream());
     } else {
         for (int i = 0; i < mail_server.listen_count; i++)
             event_enable_read(mail_server.listen_fd[i], multi_server_accept,

@@ -8,7 +8,9 @@
  * busy, calls the service function with a VSTREAM on the connection (in
  * non-blocking mode: the stream waits with its own deadlines), closes the
  * connection when the function returns, and tells master it is available
- * again, or exits after max_use clients.
+ * again, or exits after max_use clients.  The POST_ACCEPT hook runs on
+ * the new stream, under the same watchdog, just before the service
+ * function.
  *
  * Transport "pass": the connection carries a descriptor (pass_fd.h); the
  * service function gets a stream on that descriptor instead.
@@ -47,6 +49,8 @@ static void single_server_serve(int fd)
     mail_server_taken();
     stream = vstream_fdopen(fd, VSTREAM_RDWR | VSTREAM_NONBLOCK);
     mail_server_call_begin();
+    if (mail_server.post_accept)
+        mail_server.post_accept(stream, mail_server.service, mail_server.argv);
     single_server_fn(stream, mail_server.service, mail_server.argv);
     if (mail_server.pre_disconn)
         mail_server.pre_disconn(stream, mail_server.service, mail_server.argv);
@@ -99,6 +103,8 @@ void single_server_main(int argc, char **argv, MAIL_SERVER_STREAM_FN fn, ...)
         VSTREAM *stream = mail_server_stdin_stream();
 
         mail_server_call_begin();
+        if (mail_server.post_accept)
+            mail_server.post_accept(stream, mail_server.service, mail_server.argv);
         fn(stream, mail_server.service, mail_server.argv);
         if (mail_server.pre_disconn)
             mail_server.pre_disconn(stream, mail_server.service, mail_server.argv);
