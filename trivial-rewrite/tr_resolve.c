@@ -26,18 +26,19 @@
 #include "rewrite_clnt.h"
 #include "tok822.h"
 #include "tr_iface.h"
-#include "tr_match.h"
+#include "maps.h"
+#include "match_list.h"
 #include "tr_resolve.h"
 #include "tr_rewrite.h"
 #include "vstring.h"
 
-static TR_LIST *tr_mydest;
-static TR_LIST *tr_relay_domains;
-static TR_LIST *tr_virt_alias_domains;
-static TR_LIST *tr_virt_mailbox_domains;
-static TR_MAPS *tr_transport_maps;
-static TR_MAPS *tr_sdrh_maps;
-static TR_MAPS *tr_sddt_maps;
+static MATCH_LIST *tr_mydest;
+static MATCH_LIST *tr_relay_domains;
+static MATCH_LIST *tr_virt_alias_domains;
+static MATCH_LIST *tr_virt_mailbox_domains;
+static MAPS *tr_transport_maps;
+static MAPS *tr_sdrh_maps;
+static MAPS *tr_sddt_maps;
 static int tr_transport_parent;
 
 #define TR_VIRT_ALIAS_CHANNEL "error"
@@ -46,29 +47,30 @@ static int tr_transport_parent;
 void tr_resolve_init(void)
 {
     if (tr_mydest) {
-        tr_list_free(tr_mydest);
-        tr_list_free(tr_relay_domains);
-        tr_list_free(tr_virt_alias_domains);
-        tr_list_free(tr_virt_mailbox_domains);
-        tr_maps_free(tr_transport_maps);
-        tr_maps_free(tr_sdrh_maps);
-        tr_maps_free(tr_sddt_maps);
+        match_list_free(tr_mydest);
+        match_list_free(tr_relay_domains);
+        match_list_free(tr_virt_alias_domains);
+        match_list_free(tr_virt_mailbox_domains);
+        maps_free(tr_transport_maps);
+        maps_free(tr_sdrh_maps);
+        maps_free(tr_sddt_maps);
     }
     tr_iface_reset();
     /* Postfix: mydestination and the virtual domains are string lists. */
-    tr_mydest = tr_list_create("mydestination", var_mydestination, 0);
-    tr_virt_alias_domains = tr_list_create("virtual_alias_domains", var_virtual_alias_domains, 0);
+    tr_mydest = match_list_create("mydestination", var_mydestination, 0);
+    tr_virt_alias_domains =
+        match_list_create("virtual_alias_domains", var_virtual_alias_domains, 0);
     tr_virt_mailbox_domains =
-        tr_list_create("virtual_mailbox_domains", var_virtual_mailbox_domains, 0);
-    tr_relay_domains =
-        tr_list_create("relay_domains", var_relay_domains,
-                       TR_LIST_HOST | (tr_parent_style("relay_domains") ? TR_LIST_PARENT : 0));
-    tr_transport_maps = tr_maps_create("transport_maps", var_transport_maps);
-    tr_transport_parent = tr_parent_style("transport_maps");
-    tr_sdrh_maps =
-        tr_maps_create("sender_dependent_relayhost_maps", var_sender_dependent_relayhost_maps);
-    tr_sddt_maps = tr_maps_create("sender_dependent_default_transport_maps",
-                                  var_sender_dependent_default_transport_maps);
+        match_list_create("virtual_mailbox_domains", var_virtual_mailbox_domains, 0);
+    tr_relay_domains = match_list_create(
+        "relay_domains", var_relay_domains,
+        MATCH_LIST_HOST | (match_list_parent_style("relay_domains") ? MATCH_LIST_PARENT : 0));
+    tr_transport_maps = maps_create("transport_maps", var_transport_maps, DICT_FLAG_DEFAULT);
+    tr_transport_parent = match_list_parent_style("transport_maps");
+    tr_sdrh_maps = maps_create("sender_dependent_relayhost_maps",
+                               var_sender_dependent_relayhost_maps, DICT_FLAG_DEFAULT);
+    tr_sddt_maps = maps_create("sender_dependent_default_transport_maps",
+                               var_sender_dependent_default_transport_maps, DICT_FLAG_DEFAULT);
 }
 
 /* Postfix's host name syntax: labels of letters, digits, '-', '_'. */
@@ -106,7 +108,7 @@ static int tr_resolve_local(const char *domain)
 
     if (len == 0)
         return 0;
-    if ((rc = tr_list_match(tr_mydest, domain)) != 0)
+    if ((rc = match_list_match(tr_mydest, domain)) != 0)
         return rc;
     if (domain[0] == '[' && domain[len - 1] == ']') {
         char *inner = mystrndup(domain + 1, len - 2);
@@ -151,20 +153,20 @@ static void tr_split_channel(const char *value, VSTRING *transport, VSTRING *nex
  * looked up as null_key.  DUNNO ends the search without an answer.
  * Returns DICT_STAT_*.
  */
-static int tr_sender_lookup(TR_MAPS *maps, const char *sender, const char *null_key,
+static int tr_sender_lookup(MAPS *maps, const char *sender, const char *null_key,
                             const char **value)
 {
     int status;
     const char *at;
 
-    if (tr_maps_empty(maps))
+    if (maps_empty(maps))
         return DICT_STAT_NOTFOUND;
     if (*sender == 0) {
-        status = tr_maps_find(maps, null_key, TR_MAPS_ALL, value);
+        status = maps_find(maps, null_key, MAPS_FIND_ALL, value);
     } else {
-        status = tr_maps_find(maps, sender, TR_MAPS_ALL, value);
+        status = maps_find(maps, sender, MAPS_FIND_ALL, value);
         if (status == DICT_STAT_NOTFOUND && (at = strrchr(sender, '@')) != 0 && at[1] != 0)
-            status = tr_maps_find(maps, at, TR_MAPS_FIXED, value);
+            status = maps_find(maps, at, MAPS_FIND_FIXED, value);
     }
     if (status == DICT_STAT_FOUND && strcasecmp(*value, "DUNNO") == 0)
         status = DICT_STAT_NOTFOUND;
@@ -176,32 +178,32 @@ static int tr_transport_find(const char *rcpt, const char *domain, const char **
 {
     int status;
 
-    if ((status = tr_maps_find(tr_transport_maps, rcpt, TR_MAPS_ALL, value)) != DICT_STAT_NOTFOUND)
+    if ((status = maps_find(tr_transport_maps, rcpt, MAPS_FIND_ALL, value)) != DICT_STAT_NOTFOUND)
         return status;
     if (*var_recipient_delimiter) {
         VSTRING *stripped = vstring_alloc(100);
 
         mail_addr_strip_ext(stripped, rcpt, var_recipient_delimiter, 0);
         if (strcmp(vstring_str(stripped), rcpt) != 0)
-            status = tr_maps_find(tr_transport_maps, vstring_str(stripped), TR_MAPS_FIXED, value);
+            status = maps_find(tr_transport_maps, vstring_str(stripped), MAPS_FIND_FIXED, value);
         vstring_free(stripped);
         if (status != DICT_STAT_NOTFOUND)
             return status;
     }
     if (*domain) {
-        if ((status = tr_maps_find(tr_transport_maps, domain, TR_MAPS_FIXED, value)) !=
+        if ((status = maps_find(tr_transport_maps, domain, MAPS_FIND_FIXED, value)) !=
             DICT_STAT_NOTFOUND)
             return status;
         if (*domain != '[') {
             for (const char *dot = strchr(domain + 1, '.'); dot; dot = strchr(dot + 1, '.')) {
-                status = tr_maps_find(tr_transport_maps, tr_transport_parent ? dot + 1 : dot,
-                                      TR_MAPS_FIXED, value);
+                status = maps_find(tr_transport_maps, tr_transport_parent ? dot + 1 : dot,
+                                   MAPS_FIND_FIXED, value);
                 if (status != DICT_STAT_NOTFOUND)
                     return status;
             }
         }
     }
-    return tr_maps_find(tr_transport_maps, "*", TR_MAPS_FIXED, value);
+    return maps_find(tr_transport_maps, "*", MAPS_FIND_FIXED, value);
 }
 
 /* Replace the tokens after the '@' with one [literal] when they spell an IPv4 address. */
@@ -365,14 +367,14 @@ void tr_resolve_addr(const char *sender, const char *addr, RESOLVE_REPLY *reply)
             reply->flags |= RESOLVE_CLASS_DEFAULT | RESOLVE_FLAG_ERROR;
             goto done;
         }
-        if ((rc = tr_list_match(tr_virt_alias_domains, dom)) != 0) {
+        if ((rc = match_list_match(tr_virt_alias_domains, dom)) != 0) {
             if (rc < 0)
                 goto fail;
             reply->flags |= RESOLVE_CLASS_ALIAS;
             vstring_strcpy(reply->transport, TR_VIRT_ALIAS_CHANNEL);
             vstring_strcpy(reply->nexthop, TR_VIRT_ALIAS_NEXTHOP);
             relay_class = 0;
-        } else if ((rc = tr_list_match(tr_virt_mailbox_domains, dom)) != 0) {
+        } else if ((rc = match_list_match(tr_virt_mailbox_domains, dom)) != 0) {
             if (rc < 0)
                 goto fail;
             reply->flags |= RESOLVE_CLASS_VIRTUAL;
@@ -380,7 +382,7 @@ void tr_resolve_addr(const char *sender, const char *addr, RESOLVE_REPLY *reply)
             if (VSTRING_LEN(reply->nexthop) == 0)
                 vstring_strcpy(reply->nexthop, dom);
             relay_class = 0;
-        } else if ((rc = tr_list_match(tr_relay_domains, dom)) != 0) {
+        } else if ((rc = match_list_match(tr_relay_domains, dom)) != 0) {
             if (rc < 0)
                 goto fail;
             reply->flags |= RESOLVE_CLASS_RELAY;
@@ -416,7 +418,7 @@ void tr_resolve_addr(const char *sender, const char *addr, RESOLVE_REPLY *reply)
     }
 
     /* transport_maps overrides the class's answer. */
-    if (!tr_maps_empty(tr_transport_maps)) {
+    if (!maps_empty(tr_transport_maps)) {
         rc = tr_transport_find(vstring_str(reply->recipient), vstring_str(domain), &value);
         if (rc == DICT_STAT_FAIL) {
             reply->flags |= RESOLVE_FLAG_FAIL;

@@ -13,7 +13,7 @@
  *                           S: {flags, transport, nexthop, recipient}
  *
  * The rules are in tr_rewrite.h and tr_resolve.h; the tables and lists in
- * tr_match.h; our own addresses (user@[ip]) in tr_iface.h.
+ * lib/global/maps.h and match_list.h; our own addresses (user@[ip]) in tr_iface.h.
  *
  * Tables are opened once, before privileges are dropped.  When a table
  * file changes, the process logs "table NAME has changed -- restarting"
@@ -44,7 +44,8 @@
 #include "msg.h"
 #include "rewrite_clnt.h"
 #include "tr_iface.h"
-#include "tr_match.h"
+#include "maps.h"
+#include "match_list.h"
 #include "tr_resolve.h"
 #include "tr_rewrite.h"
 #include "vstream.h"
@@ -61,7 +62,7 @@ static void tr_check_tables(int force)
     if (!force && now == tr_last_check)
         return;
     tr_last_check = now;
-    if ((name = tr_table_changed()) != 0) {
+    if ((name = maps_table_changed()) != 0) {
         msg_info("table %s has changed -- restarting", name);
         exit(0);
     }
