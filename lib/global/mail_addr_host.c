@@ -51,7 +51,7 @@ int mail_addr_valid_hostname(const char *name, int flags)
     static const char fn[] = "valid_hostname";
     const char *cp = name;
     size_t label_len = 0;
-    int label_numeric = 1;
+    int numeric = 1; /* only digits (and dots) so far */
 
     if (*name == 0)
         return mail_addr_reject(flags, fn, "empty hostname", name);
@@ -64,16 +64,15 @@ int mail_addr_valid_hostname(const char *name, int flags)
 
         if (mail_addr_isalnum(ch) || ch == '_') {
             if (!mail_addr_isdigit(ch))
-                label_numeric = 0;
+                numeric = 0;
         } else if (ch == '-') {
             if (label_len == 0 || cp[1] == '.' || cp[1] == 0)
                 return mail_addr_reject(flags, fn, "misplaced hyphen", name);
-            label_numeric = 0;
+            numeric = 0;
         } else if (ch == '.') {
             if (label_len == 0 || cp[1] == 0)
                 return mail_addr_reject(flags, fn, "misplaced delimiter", name);
             label_len = 0;
-            label_numeric = 1;
             continue;
         } else {
             return mail_addr_reject(flags, fn, "invalid character", name);
@@ -81,8 +80,8 @@ int mail_addr_valid_hostname(const char *name, int flags)
         if (++label_len > MAIL_ADDR_LABEL_MAX)
             return mail_addr_reject(flags, fn, "label longer than 63 characters", name);
     }
-    if (label_numeric)
-        return mail_addr_reject(flags, fn, "numeric top-level domain", name);
+    if (numeric)
+        return mail_addr_reject(flags, fn, "numeric hostname", name);
     return 1;
 }
 

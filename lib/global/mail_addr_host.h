@@ -9,8 +9,10 @@
  *     Postfix's rules: 1..255 bytes; labels separated by single dots, no
  *     empty label (so no leading, trailing or double dot); each label 1..63
  *     characters from letters, digits, '-' and '_', not starting or ending
- *     with '-'; the last label must not be all digits (which also rejects
- *     "1.2.3.4").  With MAIL_ADDR_FLAG_WILDCARD a leading "*." is allowed.
+ *     with '-'; the name must not be all digits and dots ("123",
+ *     "1.2.3.4": an address is not a host name), but a numeric label,
+ *     also the last one, is fine ("a.1", as Postfix's smtpd accepts in
+ *     HELO).  With MAIL_ADDR_FLAG_WILDCARD a leading "*." is allowed.
  * mail_addr_valid_hostaddr(addr, flags)
  *     An IPv4 or IPv6 address (IPv6 when it contains ':').
  * mail_addr_valid_ipv4(addr, flags)

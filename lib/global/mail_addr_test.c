@@ -164,9 +164,22 @@ static void test_hostname(void)
         {"mail-1.example.com", 1},
         {"under_score.example", 1},
         {"123.example.com", 1},
-        {"example.123", 0},
+        /* Postfix rejects names that are all digits and dots, not a
+         * numeric last label (observed: its smtpd with
+         * reject_invalid_helo_hostname accepts "HELO a.1", "HELO a.b.123",
+         * "HELO 1a.1" and rejects "HELO 123", "HELO 1.2.3", "HELO
+         * 1.2.3.4.5"). */
+        {"example.123", 1},
+        {"u.a.1", 1},
+        {"1a.1", 1},
+        {"0.a", 1},
+        {"_x.1", 1},
         {"1.2.3.4", 0},
+        {"1.2.3", 0},
+        {"1.2.3.4.5", 0},
+        {"999.1.1.1", 0},
         {"123", 0},
+        {"1", 0},
         {"", 0},
         {".example.com", 0},
         {"example.com.", 0},
