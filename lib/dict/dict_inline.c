@@ -5,6 +5,11 @@
  *   inline:{ key1=value1, key2=value2, { key3 = value with spaces } }
  * Elements are separated by commas and/or white space; an element in braces
  * may contain both, and white space around its "=" and value is removed.
+ * Braces inside an element are plain text, as in Postfix (3.7's postmap -q
+ * k 'inline:{k={450 4.2.0 text}}' prints "{450 4.2.0 text}", braces
+ * included): a value with spaces is written by bracing the whole element,
+ * inline:{{k = 450 4.2.0 text}}.  An element such as "k = {a b}" has white
+ * space outside braces and so splits into "k", "=", "{a b}": an error.
  * Keys are folded as for any fixed-string table; a later duplicate wins.
  * The table is read-only.  Errors (surrogate table, Postfix's wording):
  *   bad syntax: "inline:NAME"; need "inline:{name=value...}"

@@ -76,6 +76,18 @@ static void test_inline(void)
         {"inline:{{}}", "a", DICT_STAT_FAIL, "no key found; expected format: key = value"},
         {"inline:{ a = b }", "a", DICT_STAT_FAIL, "missing '=' after attribute name"},
         {"inline:{a==b}", "a", DICT_STAT_FOUND, "=b"},
+        /* A braced value keeps its braces (Postfix 3.7 postmap -q says
+         * "{450 4.2.0 text}"); to get spaces without braces, brace the
+         * whole element. */
+        {"inline:{k={450 4.2.0 text}}", "k", DICT_STAT_FOUND, "{450 4.2.0 text}"},
+        {"inline:{{k={450 4.2.0 text}}}", "k", DICT_STAT_FOUND, "{450 4.2.0 text}"},
+        {"inline:{{k = 450 4.2.0 text}}", "k", DICT_STAT_FOUND, "450 4.2.0 text"},
+        {"inline:{k={ a b }}", "k", DICT_STAT_FOUND, "{ a b }"},
+        {"inline:{k={a b}, j=2}", "j", DICT_STAT_FOUND, "2"},
+        {"inline:{k={a b}x}", "k", DICT_STAT_FOUND, "{a b}x"},
+        {"inline:{k=a{b}c}", "k", DICT_STAT_FOUND, "a{b}c"},
+        {"inline:{k = {a b}}", "k", DICT_STAT_FAIL, "missing '=' after attribute name"},
+        {"inline:{k={a} b}", "k", DICT_STAT_FAIL, "missing '=' after attribute name"},
         {"inline:{a=b,,c=d}", "c", DICT_STAT_FOUND, "d"},
         {"inline:{a=b}{c=d}", "a", DICT_STAT_FAIL, "bad syntax"},
         {"inline:a=b", "a", DICT_STAT_FAIL, "bad syntax"},
