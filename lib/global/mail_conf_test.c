@@ -555,6 +555,18 @@ static void test_get2(void)
     PTEST_INT_EQ(mail_param_get_time2("pipe", "_time_limit", "$command_time_limit", 1, 0), 1000);
 }
 
+/* A name the registry knows takes the registry default, not the caller's. */
+static void test_get2_registry_default(void)
+{
+    load("default_destination_recipient_limit = 30\n");
+    PTEST_INT_EQ(mail_param_get_int2("local", "_destination_recipient_limit", 50, 0, 0), 1);
+    PTEST_INT_EQ(mail_param_get_int2("relay", "_destination_recipient_limit", 30, 0, 0), 30);
+    load("local_destination_recipient_limit = 5\n");
+    PTEST_INT_EQ(mail_param_get_int2("local", "_destination_recipient_limit", 50, 0, 0), 5);
+    mail_conf_update("local_destination_recipient_limit", "7");
+    PTEST_INT_EQ(mail_param_get_int2("local", "_destination_recipient_limit", 50, 0, 0), 7);
+}
+
 static void test_get2_bad(void)
 {
     load("relay_destination_concurrency_limit = lots\n");
@@ -566,6 +578,7 @@ static void test_get2_bad(void)
 static const PTEST_CASE cases[] = {
     {"get2", test_get2},
     {"get2_bad", test_get2_bad},
+    {"get2_registry_default", test_get2_registry_default},
     {"override_and_reread", test_override_and_reread},
     {"dir_allowed", test_dir_allowed},
     {"list_values", test_list_values},

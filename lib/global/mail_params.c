@@ -381,7 +381,15 @@ static long mail_param_get2(int type, const char *prefix, const char *suffix, co
     row.min = min;
     row.max = max;
     row.var = 0;
-    if ((value = mail_conf_lookup(row.name)) == 0 || (value = mail_conf_eval(row.name)) == 0)
+    /*
+     * main.cf or -o wins; else a name the registry knows has its registry
+     * default (local_destination_recipient_limit is 1, whatever a caller
+     * that asks for any transport's limit passes); else the caller's.
+     */
+    value = 0;
+    if (mail_conf_lookup(row.name) != 0 || mail_param_find(row.name) != 0)
+        value = mail_conf_eval(row.name);
+    if (value == 0)
         value = mail_conf_expand(defval);
     if ((why = mail_param_check(&row, value, &num)) != 0)
         msg_fatal("%s", why);

@@ -58,7 +58,9 @@
  *                                             ("relay", "_destination_
  *                                             concurrency_limit"): the value
  *                                             of prefix+suffix if main.cf or
- *                                             -o sets it, else def; checked
+ *                                             -o sets it, else its registry
+ *                                             default when the registry has
+ *                                             the name, else def; checked
  *                                             like registry parameters
  *
  * Debian's convention is kept: "myorigin = /etc/mailname" (a value that
