@@ -19,71 +19,14 @@ import time
 
 import pytest
 
+from lib.attr import AttrReader, attr_encode, read_record, record
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("POSTERN_BIN", os.path.join(ROOT, "build", "bin"))
 if not os.path.isabs(BIN):
     BIN = os.path.join(ROOT, BIN)
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root (privilege drop)")
-
-
-def attrs(*pairs):
-    out = b""
-    for name, value in pairs:
-        out += name.encode() + b"\0" + str(value).encode() + b"\0"
-    return out + b"\0"
-
-
-def read_attrs(sock_file):
-    """One attribute list as a dict, or None at end of file."""
-    out = {}
-    while True:
-        name = read_cstr(sock_file)
-        if name is None:
-            return None
-        if name == b"":
-            return out
-        out[name.decode()] = read_cstr(sock_file).decode()
-
-
-def read_cstr(f):
-    buf = b""
-    while True:
-        c = f.read(1)
-        if not c:
-            return None if not buf else buf
-        if c == b"\0":
-            return buf
-        buf += c
-
-
-def record(rtype, data):
-    if isinstance(data, str):
-        data = data.encode()
-    n, enc = len(data), b""
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            enc += bytes([b | 0x80])
-        else:
-            enc += bytes([b])
-            break
-    return rtype.encode() + enc + data
-
-
-def read_record(f):
-    t = f.read(1)
-    if not t:
-        return None, None
-    n, shift = 0, 0
-    while True:
-        b = f.read(1)[0]
-        n |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            break
-    return chr(t[0]), f.read(n)
 
 
 class FakeCleanup:
@@ -110,9 +53,9 @@ class FakeCleanup:
                 f = conn.makefile("rwb")
                 self.count += 1
                 qid = "NEWID%d" % self.count
-                f.write(attrs(("protocol", "cleanup/1")) + attrs(("queue_id", qid)))
+                f.write(attr_encode([("protocol", "cleanup/1")]) + attr_encode([("queue_id", qid)]))
                 f.flush()
-                flags = read_attrs(f)
+                flags = AttrReader(f).read()
                 sender, rcpts, lines, seen_m = None, [], [], False
                 while True:
                     t, data = read_record(f)
@@ -130,7 +73,7 @@ class FakeCleanup:
                         seen_m = False
                 self.messages.append(dict(id=qid, flags=flags, sender=sender, rcpts=rcpts,
                                           text=b"\n".join(lines) + b"\n"))
-                f.write(attrs(("status", 0), ("reason", "")))
+                f.write(attr_encode([("status", 0), ("reason", "")]))
                 f.flush()
 
     def close(self):
@@ -201,10 +144,10 @@ def request(path, *pairs):
     else:
         s.connect(path)
     f = s.makefile("rwb")
-    assert read_attrs(f) == {"protocol": "bounce/1"}
-    f.write(attrs(*pairs))
+    assert AttrReader(f).read() == {"protocol": "bounce/1"}
+    f.write(attr_encode(pairs))
     f.flush()
-    reply = read_attrs(f)
+    reply = AttrReader(f).read()
     s.close()
     return None if reply is None else int(reply["status"])
 

@@ -21,6 +21,8 @@ import time
 
 import pytest
 
+from lib.attr import AttrReader, attr_encode, record as rec
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("POSTERN_BIN", os.path.join(ROOT, "build", "bin"))
 if not os.path.isabs(BIN):
@@ -37,50 +39,6 @@ FLAG_BOUNCE = 1
 FLAG_FILTER = 2
 FLAG_MAP_OK = 32
 FLAGS_EXTERNAL = 2 | 16 | 32 | 64
-
-
-# --- attribute protocol ------------------------------------------------------
-def attr_list(**kw):
-    out = b""
-    for k, v in kw.items():
-        out += k.encode() + b"\0" + str(v).encode() + b"\0"
-    return out + b"\0"
-
-
-def read_list(f):
-    attrs = {}
-    while True:
-        name = b""
-        while True:
-            c = f.read(1)
-            if not c:
-                raise EOFError("connection closed")
-            if c == b"\0":
-                break
-            name += c
-        if name == b"":
-            return attrs
-        value = b""
-        while True:
-            c = f.read(1)
-            if not c:
-                raise EOFError("connection closed")
-            if c == b"\0":
-                break
-            value += c
-        attrs[name.decode()] = value.decode()
-
-
-def rec(t, data=b""):
-    if isinstance(data, str):
-        data = data.encode()
-    n, lb = len(data), b""
-    while True:
-        b, n = n & 0x7F, n >> 7
-        lb += bytes([b | 0x80]) if n else bytes([b])
-        if not n:
-            break
-    return t.encode() + lb + data
 
 
 def message(sender="paco", rcpts=("bob",), lines=("Subject: test", "", "body"), attrs=(),
@@ -126,13 +84,14 @@ class FakeService:
 
     def serve(self, conn):
         f = conn.makefile("rwb")
+        rd = AttrReader(f)
         try:
-            f.write(attr_list(protocol=self.proto))
+            f.write(attr_encode(protocol=self.proto))
             f.flush()
             while True:
-                req = read_list(f)
+                req = rd.read_list()
                 self.requests.append(req)
-                f.write(attr_list(**self.handler(req)))
+                f.write(attr_encode(**self.handler(req)))
                 f.flush()
         except (EOFError, OSError, ValueError):
             pass
@@ -193,12 +152,12 @@ def run_cleanup(queue, records, flags=FLAGS_EXTERNAL | FLAG_BOUNCE):
         p = subprocess.Popen([CLEANUP, "-c", queue["conf"], "-z", "-u"], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
-            hello = read_list(p.stdout)
+            hello = AttrReader(p.stdout).read_list()
             assert hello == {"protocol": "cleanup/1"}, hello
-            qid = read_list(p.stdout)["queue_id"]
-            p.stdin.write(attr_list(flags=flags) + records)
+            qid = AttrReader(p.stdout).read_list()["queue_id"]
+            p.stdin.write(attr_encode(flags=flags) + records)
             p.stdin.flush()
-            reply = read_list(p.stdout)
+            reply = AttrReader(p.stdout).read_list()
             p.stdin.close()
             err = p.stderr.read().decode()
             p.wait(timeout=10)
@@ -311,12 +270,12 @@ def test_truncated_input_is_not_queued(queue):
     p = subprocess.Popen([CLEANUP, "-c", queue["conf"], "-z", "-u"], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        read_list(p.stdout)
-        qid = read_list(p.stdout)["queue_id"]
-        p.stdin.write(attr_list(flags=FLAGS_EXTERNAL) + data[:-10])
+        AttrReader(p.stdout).read_list()
+        qid = AttrReader(p.stdout).read_list()["queue_id"]
+        p.stdin.write(attr_encode(flags=FLAGS_EXTERNAL) + data[:-10])
         p.stdin.close()
         try:
-            reply = read_list(p.stdout)
+            reply = AttrReader(p.stdout).read_list()
         except EOFError:
             reply = None
         p.wait(timeout=10)

@@ -19,6 +19,8 @@ import time
 
 import pytest
 
+from lib.attr import record as _rec, records as _records
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("POSTERN_BIN", os.path.join(ROOT, "build", "bin"))
 FIXQ = os.path.join(ROOT, "tests", "queuefile", "postfix")
@@ -276,25 +278,6 @@ def test_postfix_needs_root_and_a_known_command(tmp_path):
 
 # --- sendmail: what it hands to postdrop -----------------------------------------
 
-def _records(data):
-    """Decode queue-file records: [(type, bytes)]."""
-    out, i = [], 0
-    while i < len(data):
-        t = chr(data[i])
-        i += 1
-        n, shift = 0, 0
-        while True:
-            b = data[i]
-            i += 1
-            n |= (b & 0x7f) << shift
-            shift += 7
-            if not b & 0x80:
-                break
-        out.append((t, data[i:i + n]))
-        i += n
-    return out
-
-
 @pytest.fixture
 def capture(tmp_path):
     """A command_directory whose postdrop/postqueue/postalias record what they get."""
@@ -408,17 +391,6 @@ def test_newaliases_runs_postalias_on_alias_database(capture):
 
 
 # --- postdrop -----------------------------------------------------------------------
-
-def _rec(t, data=b""):
-    n, enc = len(data), b""
-    while True:
-        b = n & 0x7f
-        n >>= 7
-        enc += bytes([b | (0x80 if n else 0)])
-        if not n:
-            break
-    return t.encode() + enc + data
-
 
 GOOD = (_rec("S", b"s@example.org") + _rec("R", b"r@example.com") + _rec("M") +
         _rec("N", b"Subject: x") + _rec("N") + _rec("N", b"body") + _rec("X") + _rec("E"))

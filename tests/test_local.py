@@ -28,6 +28,8 @@ import time
 
 import pytest
 
+from lib.attr import AttrReader, attr_encode, record
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("POSTERN_BIN", os.path.join(ROOT, "build", "bin"))
 if not os.path.isabs(BIN):
@@ -37,56 +39,7 @@ HOST = "mail.example.test"
 SENDER = "sender@example.test"
 
 
-# --- attribute protocol (lib/util/attr.h) -----------------------------------
-
-def attr_encode(pairs):
-    out = b""
-    for name, value in pairs:
-        if isinstance(value, int):
-            value = str(value)
-        if isinstance(value, str):
-            value = value.encode()
-        out += name.encode() + b"\0" + value + b"\0"
-    return out + b"\0"
-
-
-class AttrReader:
-    def __init__(self, sock):
-        self.sock = sock
-        self.buf = b""
-
-    def _field(self):
-        while b"\0" not in self.buf:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError("peer closed")
-            self.buf += data
-        field, self.buf = self.buf.split(b"\0", 1)
-        return field
-
-    def read(self):
-        """One list as a dict of str -> str; EOFError at end of input."""
-        out = {}
-        while True:
-            name = self._field()
-            if name == b"":
-                return out
-            out[name.decode()] = self._field().decode()
-
-
 # --- queue files (lib/global/QUEUE_FORMAT.md) -------------------------------
-
-def record(rtype, data):
-    if isinstance(data, str):
-        data = data.encode()
-    n, lenb = len(data), b""
-    while True:
-        b, n = n & 0x7F, n >> 7
-        lenb += bytes([b | 0x80 if n else b])
-        if not n:
-            break
-    return rtype.encode() + lenb + data
-
 
 def queue_file(sender, rcpts, content):
     """rcpts: [(orig, rcpt)]; content: bytes of the message, LF lines.
@@ -158,7 +111,7 @@ class FakeBounce:
             r = AttrReader(c)
             while True:
                 try:
-                    req = r.read()
+                    req = r.read_list()
                 except (EOFError, OSError):
                     return
                 with self.lock:
@@ -284,7 +237,7 @@ class Agent:
                 time.sleep(0.02)
         with s:
             r = AttrReader(s)
-            hello = r.read()
+            hello = r.read_list()
             assert hello == {"protocol": "deliver/1"}, hello
             now_us = int(time.time() * 1e6)
             req = [("flags", flags), ("queue_name", "active"), ("queue_id", msg.qid),
@@ -302,7 +255,7 @@ class Agent:
                                     ("offset", off), ("dsn_orig_rcpt", f"rfc822;{rcpt}"),
                                     ("notify_flags", 0)])
             s.sendall(out)
-            return int(r.read()["status"])
+            return int(r.read_list()["status"])
 
     def wait_log(self, regex, timeout=10):
         rx = re.compile(regex)

@@ -34,6 +34,8 @@ import time
 
 import pytest
 
+from lib.attr import AttrReader, attr_encode, record as rec
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("POSTERN_BIN", os.path.join(ROOT, "build", "bin"))
 QMGR = os.path.join(BIN, "qmgr")
@@ -42,55 +44,7 @@ QUEUES = ["incoming", "active", "deferred", "hold", "corrupt", "bounce", "defer"
           "private", "public", "maildrop"]
 
 
-# --------------------------------------------------------------- attr wire format
-
-def attr_list(**attrs):
-    out = b""
-    for name, value in attrs.items():
-        out += name.encode() + b"\0" + str(value).encode() + b"\0"
-    return out + b"\0"
-
-
-class AttrReader:
-    def __init__(self, sock):
-        self.sock = sock
-        self.buf = b""
-
-    def _field(self):
-        while b"\0" not in self.buf:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError
-            self.buf += data
-        field, self.buf = self.buf.split(b"\0", 1)
-        return field.decode("utf-8", "replace")
-
-    def read_list(self):
-        attrs = {}
-        while True:
-            name = self._field()
-            if name == "":
-                return attrs
-            attrs[name] = self._field()
-
-
 # --------------------------------------------------------------- queue files
-
-def rec(rtype, data=b""):
-    if isinstance(data, str):
-        data = data.encode()
-    n = len(data)
-    length = b""
-    while True:
-        byte = n & 0x7F
-        n >>= 7
-        if n:
-            length += bytes([byte | 0x80])
-        else:
-            length += bytes([byte])
-            break
-    return rtype.encode() + length + data
-
 
 def queue_file(sender, rcpts, body=("Subject: test", "", "hello"), arrival=None, warn=None,
                done=()):
@@ -169,7 +123,7 @@ class FakeServices:
 
     # rewrite/1
     def rewrite(self, conn, rd):
-        conn.sendall(attr_list(protocol="rewrite/1"))
+        conn.sendall(attr_encode(protocol="rewrite/1"))
         while True:
             req = rd.read_list()
             addr = req.get("address", "")
@@ -184,12 +138,12 @@ class FakeServices:
                 reply = dict(flags=2048, transport="nosuch", nexthop=domain, recipient=addr)
             else:
                 reply = dict(flags=2048, transport="slow", nexthop=domain, recipient=addr)
-            conn.sendall(attr_list(**reply))
+            conn.sendall(attr_encode(**reply))
 
     # bounce/1, for the bounce, defer and trace services
     def bounce_service(self, service):
         def handler(conn, rd):
-            conn.sendall(attr_list(protocol="bounce/1"))
+            conn.sendall(attr_encode(protocol="bounce/1"))
             req = rd.read_list()
             with self.lock:
                 self.bounce_log.append((service, req))
@@ -202,7 +156,7 @@ class FakeServices:
                     f.write("recipient=%s reason=%s\n" % (req["recipient"], req["reason"]))
             elif req["nrequest"] in ("1", "3") and os.path.exists(log):
                 os.unlink(log)
-            conn.sendall(attr_list(status=0))
+            conn.sendall(attr_encode(status=0))
         return handler
 
     def makedirs(self, path):
@@ -217,7 +171,7 @@ class FakeServices:
     # deliver/1
     def agent(self, transport):
         def handler(conn, rd):
-            conn.sendall(attr_list(protocol="deliver/1"))
+            conn.sendall(attr_encode(protocol="deliver/1"))
             req = rd.read_list()
             rcpts = [rd.read_list() for _ in range(int(req["recipient_count"]))]
             hop = req["nexthop"]
@@ -244,7 +198,7 @@ class FakeServices:
                         self.makedirs(os.path.dirname(log))
                         with open(log, "a") as f:
                             f.write("recipient=%s reason=agent says later\n" % r["recipient"])
-                conn.sendall(attr_list(status=0))
+                conn.sendall(attr_encode(status=0))
             finally:
                 with self.lock:
                     self.inflight[hop] -= 1

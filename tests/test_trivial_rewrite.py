@@ -20,6 +20,8 @@ import time
 
 import pytest
 
+from lib.attr import AttrReader, attr_encode
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("POSTERN_BIN", os.path.join(ROOT, "build", "bin"))
 if not os.path.isabs(BIN):
@@ -66,32 +68,14 @@ class AttrClient:
 
     def __init__(self, sock):
         self.sock = sock
-        self.buf = b""
+        self.reader = AttrReader(sock)
 
     def send(self, *pairs):
-        self.sock.sendall(b"".join(k.encode() + b"\0" + v.encode() + b"\0"
-                                   for k, v in pairs) + b"\0")
+        self.sock.sendall(attr_encode(pairs))
 
     def recv(self):
         """One list as a dict, or None at end of file."""
-        while True:
-            items, pos = {}, 0
-            while True:
-                j = self.buf.find(b"\0", pos)
-                if j < 0:
-                    break
-                if j == pos:                    # empty name: end of list
-                    self.buf = self.buf[j + 1:]
-                    return items
-                k = self.buf.find(b"\0", j + 1)
-                if k < 0:
-                    break
-                items[self.buf[pos:j].decode()] = self.buf[j + 1:k].decode()
-                pos = k + 1
-            data = self.sock.recv(65536)
-            if not data:
-                return None
-            self.buf += data
+        return self.reader.read()
 
     def rewrite(self, rule, addr):
         self.send(("request", "rewrite"), ("rule", rule), ("address", addr))
