@@ -29,7 +29,7 @@
  *   -f  -e, then a message found in hold/ is released as with -H
  *   -p  removes files that are incomplete (owner execute bit clear) and
  *       older than 7 days from the message queues
- *   -s  (also the default when no operation is given) moves files that are
+ *   -s  (with -p, the default when no operation is given) moves files that are
  *       in the wrong hash subdirectory, removes subdirectories deeper than
  *       the queue's hashing, and renames message files whose name does not
  *       end in their inode number (short ids, and long ids when
@@ -56,6 +56,12 @@
  * Configuration parameters: config_directory (-c, MAIL_CONFIG),
  * queue_directory, mail_owner, hash_queue_depth, hash_queue_names,
  * enable_long_queue_ids, syslog_name, syslog_facility, maillog_file.
+ *
+ * When -s renamed files and per-message operations were also requested,
+ * those are not done (the ids given may name other messages now): an
+ * error and a fatal "CHECK YOUR QUEUE IDS AND RE-ISSUE THE COMMAND".  A
+ * fatal error once work has begun adds "OPERATION INCOMPLETE -- RERUN
+ * COMMAND TO FIX THE QUEUE FIRST".
  *
  * What can go wrong: an invalid id is a warning ("invalid mail queue id");
  * a file that vanished in the meantime is skipped silently; a rename or
@@ -372,7 +378,7 @@ static void ps_collect(const char *dir, ARGV *ids)
             continue;
         if (S_ISDIR(st.st_mode))
             ps_collect(vstring_str(path), ids);
-        else if (S_ISREG(st.st_mode) && queue_id_ok(names->argv[i]))
+        else if (S_ISREG(st.st_mode) && postsuper_qid_kind(names->argv[i]) != 0)
             argv_add(ids, names->argv[i]);
     }
     vstring_free(path);
@@ -469,6 +475,16 @@ static void ps_fix_logs(const char *old_id, const char *new_id, const char *new_
     vstring_free(to);
 }
 
+/* ps_name_bogus - a name that has no place in this queue */
+
+static int ps_name_bogus(const char *queue, const char *name, int structure)
+{
+    int is_msg = !ps_in_list(ps_q_logs, queue) && strcmp(queue, MAIL_QUEUE_FLUSH) != 0;
+
+    /* Any name must be safe; with -s, message files must be queue ids. */
+    return (structure && is_msg) ? postsuper_qid_kind(name) == 0 : !queue_id_ok(name);
+}
+
 /* ps_fix_file - check one file found at path in queue */
 
 static void ps_fix_file(PS_FIX *fix, const char *queue, const char *path, const char *name,
@@ -491,7 +507,7 @@ static void ps_fix_file(PS_FIX *fix, const char *queue, const char *path, const 
     if (len > strlen(PS_FIX_SUFFIX) &&
         strcmp(name + len - strlen(PS_FIX_SUFFIX), PS_FIX_SUFFIX) == 0)
         goto done;
-    if (!queue_id_ok(name)) {
+    if (ps_name_bogus(queue, name, fix->structure)) {
         msg_warn("bogus file name: %s", path);
         goto done;
     }
@@ -541,10 +557,8 @@ static void ps_fix_dir(PS_FIX *fix, const char *queue, const char *dir, int dept
         if (S_ISDIR(st.st_mode)) {
             ps_fix_dir(fix, queue, vstring_str(path), depth + 1);
             /* A subdirectory the hashing no longer uses goes away. */
-            if (fix->structure && depth + 1 > max_depth && rmdir(vstring_str(path)) < 0) {
-                msg_warn("OPERATION INCOMPLETE -- RERUN COMMAND TO FIX THE QUEUE FIRST");
+            if (fix->structure && depth + 1 > max_depth && rmdir(vstring_str(path)) < 0)
                 msg_fatal("remove directory %s: %m", vstring_str(path));
-            }
         } else if (S_ISREG(st.st_mode)) {
             ps_fix_file(fix, queue, vstring_str(path), names->argv[i], &st);
         }
@@ -553,9 +567,10 @@ static void ps_fix_dir(PS_FIX *fix, const char *queue, const char *dir, int dept
     argv_free(names);
 }
 
-/* ps_fix_stage2 - NAME#FIX becomes NAME, in every scanned directory */
+/* ps_fix_stage2 - NAME#FIX becomes NAME, in every scanned directory; like
+ * Postfix's second pass, it names bogus files again */
 
-static void ps_fix_stage2(const char *dir)
+static void ps_fix_stage2(const char *queue, const char *dir)
 {
     ARGV *names = ps_list_dir(dir);
     VSTRING *path = vstring_alloc(100);
@@ -571,9 +586,13 @@ static void ps_fix_stage2(const char *dir)
         if (lstat(vstring_str(path), &st) < 0)
             continue;
         if (S_ISDIR(st.st_mode)) {
-            ps_fix_stage2(vstring_str(path));
-        } else if (S_ISREG(st.st_mode) && len > slen &&
-                   strcmp(name + len - slen, PS_FIX_SUFFIX) == 0) {
+            ps_fix_stage2(queue, vstring_str(path));
+        } else if (!S_ISREG(st.st_mode)) {
+            continue;
+        } else if (len <= slen || strcmp(name + len - slen, PS_FIX_SUFFIX) != 0) {
+            if (queue && ps_name_bogus(queue, name, 1))
+                msg_warn("bogus file name: %s", vstring_str(path));
+        } else {
             vstring_sprintf(to, "%s/%.*s", dir, (int)(len - slen), name);
             if (ps_move_noreplace(vstring_str(path), vstring_str(to), 0, 0) < 0)
                 msg_warn("rename file %s as %s: %m", vstring_str(path), vstring_str(to));
@@ -584,9 +603,11 @@ static void ps_fix_stage2(const char *dir)
     argv_free(names);
 }
 
-/* ps_fix - -s, -S and -p over every queue the command line allows */
+/* ps_fix - -s, -S and -p over every queue the command line allows;
+ * more_ops: per-message operations follow, which must not run on ids the
+ * administrator took from a listing made before the names changed */
 
-static void ps_fix(PS_FIX *fix)
+static void ps_fix(PS_FIX *fix, int more_ops)
 {
     struct stat st;
 
@@ -601,10 +622,15 @@ static void ps_fix(PS_FIX *fix)
     if (fix->structure) {
         for (const char *const *q = ps_q_scan; *q; q++)
             if (ps_queue_wanted(*q))
-                ps_fix_stage2(*q);
+                ps_fix_stage2(*q, *q);
+        /* Postfix forgets trace/, leaving NAME#FIX there; finish it too. */
         for (const char *const *q = ps_q_logs; *q; q++)
             if (!ps_in_list(ps_q_scan, *q))
-                ps_fix_stage2(*q);
+                ps_fix_stage2(0, *q);
+    }
+    if (fix->renamed > 0 && more_ops) {
+        msg_error("QUEUE FILE NAMES WERE CHANGED TO MATCH INODE NUMBERS");
+        msg_fatal("CHECK YOUR QUEUE IDS AND RE-ISSUE THE COMMAND");
     }
     if (fix->renamed > 0) {
         msg_info("Renamed to match inode number: %d message%s", fix->renamed,
@@ -640,6 +666,13 @@ static void ps_privileges(void)
         msg_fatal("chdir %s: %m", var_queue_directory);
     if (geteuid() == 0)
         set_ugid(pw->pw_uid, pw->pw_gid);
+}
+
+/* ps_incomplete - said after a fatal error once work has started */
+
+static void ps_incomplete(void)
+{
+    msg_warn("OPERATION INCOMPLETE -- RERUN COMMAND TO FIX THE QUEUE FIRST");
 }
 
 typedef struct PS_REQ {
@@ -716,9 +749,9 @@ int main(int argc, char **argv)
         reqs[nreq].arg = optarg;
         nreq++;
     }
-    /* Nothing asked for: the structure check, as in Postfix. */
+    /* Nothing asked for: structure check and purge, as in Postfix. */
     if (nreq == 0 && !fix.purge && !fix.structure)
-        fix.structure = 1;
+        fix.structure = fix.purge = 1;
     mail_conf_read();
     mail_params_init_list(params);
     maillog_client_init(msg_program, MAILLOG_CLIENT_FLAG_STDERR);
@@ -733,8 +766,9 @@ int main(int argc, char **argv)
     mail_queue_conf_params(&ps_conf);
     ps_conf.queue_dir = 0; /* we are in it */
 
+    msg_cleanup(ps_incomplete);
     if (fix.structure || fix.purge)
-        ps_fix(&fix);
+        ps_fix(&fix, nreq > 0);
     for (int i = 0; i < nreq; i++) {
         if (strcmp(reqs[i].arg, "ALL") == 0)
             ps_all(reqs[i].op);

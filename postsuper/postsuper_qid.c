@@ -29,11 +29,23 @@ static void postsuper_qid_base51(char *out, unsigned long val)
     *out = 0;
 }
 
+/* postsuper_qid_kind - queue_id_kind(), and a bare hash key counts as short */
+
+int postsuper_qid_kind(const char *id)
+{
+    size_t len = strspn(id, "0123456789ABCDEF");
+
+    /* Postfix renames "99999" too: 5 hex digits and an empty inode part. */
+    if (len == QUEUE_ID_HASH_KEYLEN && id[len] == 0)
+        return QUEUE_ID_SHORT;
+    return queue_id_kind(id);
+}
+
 int postsuper_qid_fixed(const char *id, unsigned long inode, int long_ids, int strict, char *out)
 {
     char key[QUEUE_ID_HASH_KEYLEN + 1];
 
-    switch (queue_id_kind(id)) {
+    switch (postsuper_qid_kind(id)) {
     case QUEUE_ID_SHORT:
         snprintf(out, QUEUE_ID_BUFSIZE, "%.5s%lX", id, inode);
         break;

@@ -21,11 +21,18 @@
  *                   rewritten.
  *       Short ids stay short even when long_ids is on (Postfix does not
  *       convert them either).
+ *
+ *   postsuper_qid_kind(id)
+ *       queue_id_kind(), except that 5 upper-case hex digits alone (a short
+ *       id whose inode part is missing) count as QUEUE_ID_SHORT, as they do
+ *       for Postfix's postsuper.
  */
 #ifndef POSTERN_POSTSUPER_QID_H
 #define POSTERN_POSTSUPER_QID_H
 
 extern int postsuper_qid_fixed(const char *id, unsigned long inode, int long_ids, int strict,
                                char *out);
+
+extern int postsuper_qid_kind(const char *id);
 
 #endif

@@ -26,6 +26,7 @@ static const QID_CASE qid_cases[] = {
     {"long kept without -S", "4jXMg33rMsz1bYmx", 10960945, 1, 0, 0, "4jXMg33rMsz1bYmx"},
     {"long -S renamed", "4jXMg33rMsz1bYmx", 10960945, 1, 1, 1, "4jXMg33rMsz1bc6T"},
     {"long -S renamed 2", "4jXMg31fT3z1bYmv", 10952866, 1, 1, 1, "4jXMg31fT3z1bY14"},
+    {"bare hash key", "99999", 10953440, 0, 0, 1, "99999A722E0"},
     {"not an id", "abc", 5, 0, 0, -1, 0},
     {"temp name", "123.45", 5, 0, 0, -1, 0},
 };
