@@ -15,7 +15,9 @@
  *
  *   -d  searches maildrop, incoming, active, deferred, hold (first match);
  *       removes the message's bounce, defer and trace logs, then the file:
- *       "ID: removed"
+ *       "ID: removed".  -d ALL empties those queues of every file, whatever
+ *       its name (only real queue files are counted), and, unless queues
+ *       were named, the bounce, defer and trace logs too.
  *   -h  searches incoming, active, deferred; renames to hold/: "ID: placed
  *       on hold"
  *   -H  searches hold; renames to deferred/ (hashed), modification time
@@ -216,16 +218,29 @@ static void ps_remove_logs(const char *id)
             msg_warn("remove file %s/%s: %m", *q, id);
 }
 
+/* ps_move - rename the file at path to queue/ID (hashed as needed), as
+ * Postfix does, with rename(2); 0 or -1 with errno */
+
+static int ps_move(const char *path, const char *queue, const char *id)
+{
+    VSTRING *to = mail_queue_path(vstring_alloc(100), &ps_conf, queue, id);
+    int ret = rename(path, vstring_str(to));
+
+    if (ret < 0 && errno == ENOENT && access(path, F_OK) == 0 &&
+        mail_queue_mkdirs(&ps_conf, queue, id) == 0)
+        ret = rename(path, vstring_str(to));
+    if (ret < 0 && errno != ENOENT)
+        msg_warn("rename file %s as %s: %m", path, vstring_str(to));
+    vstring_free(to);
+    return ret;
+}
+
 /* ps_release - hold/ID to deferred/ID; 1 when moved */
 
-static int ps_release(const char *id)
+static int ps_release(const char *path, const char *id)
 {
-    if (mail_queue_rename(&ps_conf, id, MAIL_QUEUE_HOLD, MAIL_QUEUE_DEFERRED) < 0) {
-        if (errno != ENOENT)
-            msg_warn("rename file %s/%s as %s/%s: %m", MAIL_QUEUE_HOLD, id, MAIL_QUEUE_DEFERRED,
-                     id);
+    if (ps_move(path, MAIL_QUEUE_DEFERRED, id) < 0)
         return 0;
-    }
     PS_INFO("%s: released from hold", id);
     ps_count[PS_CNT_RELEASED]++;
     return 1;
@@ -233,9 +248,9 @@ static int ps_release(const char *id)
 
 /* ps_expire - set the expire bit; 1 when newly expired */
 
-static int ps_expire(const char *queue, const char *id)
+static int ps_expire(const char *file, const char *id)
 {
-    VSTRING *path = mail_queue_path(vstring_alloc(100), &ps_conf, queue, id);
+    VSTRING *path = vstring_strcpy(vstring_alloc(100), file);
     struct stat st;
     int fd;
     int ret = 0;
@@ -247,7 +262,8 @@ static int ps_expire(const char *queue, const char *id)
         msg_warn("fstat file %s: %m", vstring_str(path));
     } else if (!S_ISREG(st.st_mode)) {
         msg_warn("%s: not a regular file", vstring_str(path));
-    } else if ((st.st_mode & S_IXGRP) == 0) {
+    } else if ((st.st_mode & S_IXUSR) != 0 && (st.st_mode & S_IXGRP) == 0) {
+        /* Only a complete file (owner execute bit) can be expired. */
         if (fchmod(fd, (st.st_mode & 07777) | S_IXGRP) < 0) {
             msg_warn("change mode of file %s: %m", vstring_str(path));
         } else {
@@ -262,58 +278,53 @@ static int ps_expire(const char *queue, const char *id)
     return ret;
 }
 
-/* ps_apply - one operation on message id, found in queue */
+/* ps_apply - one operation on message id, found at path in queue */
 
-static void ps_apply(int op, const char *queue, const char *id)
+static void ps_apply(int op, const char *queue, const char *id, const char *path)
 {
-    VSTRING *path;
     struct timeval now[2];
+    VSTRING *to;
 
     switch (op) {
     case PS_OP_DELETE:
         ps_remove_logs(id);
-        if (mail_queue_remove(&ps_conf, queue, id) == 0) {
+        if (unlink(path) == 0) {
             PS_INFO("%s: removed", id);
             ps_count[PS_CNT_DELETED]++;
         } else if (errno != ENOENT) {
-            msg_warn("remove file %s/%s: %m", queue, id);
+            msg_warn("remove file %s: %m", path);
         }
         break;
     case PS_OP_HOLD:
-        if (mail_queue_rename(&ps_conf, id, queue, MAIL_QUEUE_HOLD) == 0) {
+        if (ps_move(path, MAIL_QUEUE_HOLD, id) == 0) {
             PS_INFO("%s: placed on hold", id);
             ps_count[PS_CNT_HELD]++;
-        } else if (errno != ENOENT) {
-            msg_warn("rename file %s/%s as %s/%s: %m", queue, id, MAIL_QUEUE_HOLD, id);
         }
         break;
     case PS_OP_RELEASE:
-        (void)ps_release(id);
+        (void)ps_release(path, id);
         break;
     case PS_OP_REQUEUE:
-        if (mail_queue_rename(&ps_conf, id, queue, MAIL_QUEUE_MAILDROP) < 0) {
-            if (errno != ENOENT)
-                msg_warn("rename file %s/%s as %s/%s: %m", queue, id, MAIL_QUEUE_MAILDROP, id);
+        if (ps_move(path, MAIL_QUEUE_MAILDROP, id) < 0)
             break;
-        }
         /* pickup takes the oldest first; a requeued file counts as new. */
-        path = mail_queue_path(vstring_alloc(100), &ps_conf, MAIL_QUEUE_MAILDROP, id);
+        to = mail_queue_path(vstring_alloc(100), &ps_conf, MAIL_QUEUE_MAILDROP, id);
         gettimeofday(now, 0);
         now[0].tv_usec = 0;
         now[1] = now[0];
-        if (utimes(vstring_str(path), now) < 0)
-            msg_warn("set time of file %s: %m", vstring_str(path));
-        vstring_free(path);
+        if (utimes(vstring_str(to), now) < 0)
+            msg_warn("set time of file %s: %m", vstring_str(to));
+        vstring_free(to);
         PS_INFO("%s: requeued", id);
         ps_count[PS_CNT_REQUEUED]++;
         break;
     case PS_OP_EXPIRE:
-        (void)ps_expire(queue, id);
+        (void)ps_expire(path, id);
         break;
     case PS_OP_EXPREL:
-        (void)ps_expire(queue, id);
+        (void)ps_expire(path, id);
         if (strcmp(queue, MAIL_QUEUE_HOLD) == 0)
-            (void)ps_release(id);
+            (void)ps_release(path, id);
         break;
     default:
         msg_panic("ps_apply: unknown operation %d", op);
@@ -337,7 +348,7 @@ static void ps_one(int op, const char *id)
             continue;
         mail_queue_path(path, &ps_conf, *q, id);
         if (lstat(vstring_str(path), &st) == 0 && S_ISREG(st.st_mode)) {
-            ps_apply(op, *q, id);
+            ps_apply(op, *q, id, vstring_str(path));
             break;
         }
     }
@@ -364,7 +375,35 @@ static ARGV *ps_list_dir(const char *dir)
     return names;
 }
 
-/* ps_collect - every message file under dir (recursively), as queue ids */
+/* ps_wipe - -d ALL: every file under dir goes, queue id or not; real
+ * messages are counted (Postfix's behaviour, observed) */
+
+static void ps_wipe(const char *dir, int count)
+{
+    ARGV *names = ps_list_dir(dir);
+    VSTRING *path = vstring_alloc(100);
+    struct stat st;
+
+    for (size_t i = 0; i < names->argc; i++) {
+        vstring_sprintf(path, "%s/%s", dir, names->argv[i]);
+        if (lstat(vstring_str(path), &st) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            ps_wipe(vstring_str(path), count);
+        } else if (unlink(vstring_str(path)) < 0) {
+            if (errno != ENOENT)
+                msg_warn("remove file %s: %m", vstring_str(path));
+        } else if (count && queue_id_kind(names->argv[i]) != 0) {
+            if (ps_dirs)
+                ps_remove_logs(names->argv[i]);
+            ps_count[PS_CNT_DELETED]++;
+        }
+    }
+    vstring_free(path);
+    argv_free(names);
+}
+
+/* ps_collect - the paths of every message file under dir (recursively) */
 
 static void ps_collect(const char *dir, ARGV *ids)
 {
@@ -378,17 +417,46 @@ static void ps_collect(const char *dir, ARGV *ids)
             continue;
         if (S_ISDIR(st.st_mode))
             ps_collect(vstring_str(path), ids);
-        else if (S_ISREG(st.st_mode) && postsuper_qid_kind(names->argv[i]) != 0)
-            argv_add(ids, names->argv[i]);
+        else if (S_ISREG(st.st_mode) && queue_id_ok(names->argv[i]))
+            argv_add(ids, vstring_str(path));
     }
     vstring_free(path);
     argv_free(names);
 }
 
+ /*
+  * Structure check and repair (-s, -S) and purge (-p).
+  */
+typedef struct PS_FIX {
+    int structure;  /* -s or -S */
+    int strict;     /* -S */
+    int purge;      /* -p */
+    int renamed;    /* files renamed to match their inode */
+    time_t now;
+} PS_FIX;
+
+static void ps_fix(PS_FIX *, int);
+
 /* ps_all - an operation on every message in its queues */
 
 static void ps_all(int op)
 {
+    if (op == PS_OP_DELETE) {
+        for (const char *const *q = ps_q_delete; *q; q++)
+            if (ps_queue_wanted(*q))
+                ps_wipe(*q, 1);
+        /* No messages left, so no logs either. */
+        if (ps_dirs == 0)
+            for (const char *const *q = ps_q_logs; *q; q++)
+                ps_wipe(*q, 0);
+        return;
+    }
+    /* Postfix looks over every queue first, naming files it cannot use. */
+    {
+        PS_FIX look = {0};
+
+        ps_fix(&look, 0);
+    }
     for (const char *const *q = ps_op_queues(op); *q; q++) {
         ARGV *ids;
 
@@ -398,8 +466,11 @@ static void ps_all(int op)
         ids = argv_alloc(100);
         ps_collect(*q, ids);
         ps_quiet = 1;
-        for (size_t i = 0; i < ids->argc; i++)
-            ps_apply(op, *q, ids->argv[i]);
+        for (size_t i = 0; i < ids->argc; i++) {
+            const char *slash = strrchr(ids->argv[i], '/');
+
+            ps_apply(op, *q, slash ? slash + 1 : ids->argv[i], ids->argv[i]);
+        }
         ps_quiet = 0;
         argv_free(ids);
     }
@@ -426,16 +497,6 @@ static void ps_stdin(int op)
     vstring_free(line);
 }
 
- /*
-  * Structure check and repair (-s, -S) and purge (-p).
-  */
-typedef struct PS_FIX {
-    int structure;  /* -s or -S */
-    int strict;     /* -S */
-    int purge;      /* -p */
-    int renamed;    /* files renamed to match their inode */
-    time_t now;
-} PS_FIX;
 
 /* ps_move_noreplace - rename without replacing, making hash directories
  * for id in queue (queue null: none) */
