@@ -16,15 +16,16 @@
  *   -d  searches maildrop, incoming, active, deferred, hold (first match);
  *       removes the message's bounce, defer and trace logs, then the file:
  *       "ID: removed".  -d ALL empties those queues of every file, whatever
- *       its name (only real queue files are counted), and, unless queues
+ *       its name (only complete queue files are counted), and, unless queues
  *       were named, the bounce, defer and trace logs too.
  *   -h  searches incoming, active, deferred; renames to hold/: "ID: placed
  *       on hold"
  *   -H  searches hold; renames to deferred/ (hashed), modification time
  *       unchanged: "ID: released from hold"
- *   -r  searches incoming, active, deferred, hold; renames to maildrop/ and
- *       sets the modification time to now, so that pickup and cleanup make
- *       a new message of it (logs are left alone): "ID: requeued"
+ *   -r  searches incoming, active, deferred, hold; renames to maildrop/,
+ *       where pickup and cleanup make a new message of it (logs are left
+ *       alone), and sets the modification time to now (not with -r ALL):
+ *       "ID: requeued"
  *   -e  searches incoming, active, deferred, hold; sets the group execute
  *       bit on the file, which tells qmgr to return the message as expired
  *       (a file that has it already is not counted): "ID: expired"
@@ -307,7 +308,9 @@ static void ps_apply(int op, const char *queue, const char *id, const char *path
     case PS_OP_REQUEUE:
         if (ps_move(path, MAIL_QUEUE_MAILDROP, id) < 0)
             break;
-        /* pickup takes the oldest first; a requeued file counts as new. */
+        /* A named message gets a fresh time (-r ALL leaves them, as Postfix). */
+        if (ps_quiet)
+            goto requeued;
         to = mail_queue_path(vstring_alloc(100), &ps_conf, MAIL_QUEUE_MAILDROP, id);
         gettimeofday(now, 0);
         now[0].tv_usec = 0;
@@ -315,6 +318,7 @@ static void ps_apply(int op, const char *queue, const char *id, const char *path
         if (utimes(vstring_str(to), now) < 0)
             msg_warn("set time of file %s: %m", vstring_str(to));
         vstring_free(to);
+    requeued:
         PS_INFO("%s: requeued", id);
         ps_count[PS_CNT_REQUEUED]++;
         break;
@@ -393,7 +397,7 @@ static void ps_wipe(const char *dir, int count)
         } else if (unlink(vstring_str(path)) < 0) {
             if (errno != ENOENT)
                 msg_warn("remove file %s: %m", vstring_str(path));
-        } else if (count && queue_id_kind(names->argv[i]) != 0) {
+        } else if (count && queue_id_kind(names->argv[i]) != 0 && (st.st_mode & S_IXUSR)) {
             if (ps_dirs)
                 ps_remove_logs(names->argv[i]);
             ps_count[PS_CNT_DELETED]++;
