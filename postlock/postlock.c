@@ -147,6 +147,7 @@ int main(int argc, char **argv)
     }
     if (msg_verbose)
         msg_info("%s: locked with %s", folder, style_list);
+    vstring_free(why);
 
     switch (pid = fork()) {
     case -1:
