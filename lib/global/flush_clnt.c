@@ -156,7 +156,7 @@ static int flush_match_table(const char *spec, const char *site, int parent)
             break;
         if (parent)
             entry++;
-        if (*entry == 0 || *entry == '.')
+        if (*entry == 0 || entry[1] == 0)
             break;
     }
 done:
