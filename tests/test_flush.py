@@ -184,3 +184,31 @@ def test_purge_sends_every_log_and_refresh_skips_fresh_ones(deferred):
     # purge does not wait.
     assert flush_request(inst, ("request", "purge")) == 0
     _retried(inst, qid, mark)
+
+
+def test_master_wakeup_refreshes_stale_logs_and_removes_empty_ones(deferred):
+    inst, qid = deferred
+    inst.postconf("-e", "fast_flush_refresh_time = 1s", "fast_flush_purge_time = 1s")
+    inst.reload()
+    assert flush_request(inst, ("request", "add"), ("site", "relay.test"),
+                         ("queue_id", qid)) == 0
+    time.sleep(1.2)
+    # What master's wakeup sends: one "W", without reading the hello.
+    mark = inst.log_mark()
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(os.path.join(inst.queue, "public", "flush"))
+    s.sendall(b"W")
+    s.close()
+    _retried(inst, qid, mark)
+    # An empty log goes once it has not changed for the purge time.
+    with open(_log_path(inst, "relay_test"), "w"):
+        pass
+    os.utime(_log_path(inst, "relay_test"), (time.time() - 5, time.time() - 5))
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(os.path.join(inst.queue, "public", "flush"))
+    s.sendall(b"W")
+    s.close()
+    deadline = time.monotonic() + 10
+    while os.path.exists(_log_path(inst, "relay_test")):
+        assert time.monotonic() < deadline, "empty log not removed"
+        time.sleep(0.05)
