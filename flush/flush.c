@@ -121,16 +121,15 @@ static int flush_add_service(const char *site, const char *queue_id)
 
 static int flush_one_file(const char *queue_id)
 {
-    VSTRING *path = mail_queue_path(vstring_alloc(100), &flush_conf, MAIL_QUEUE_DEFERRED,
-                                    queue_id);
+    VSTRING *path = mail_queue_path(vstring_alloc(100), &flush_conf, MAIL_QUEUE_DEFERRED, queue_id);
     int moved = 0;
 
     /* Postfix does this too: the file's time is "now" wherever it lands. */
     if (utimes(vstring_str(path), 0) < 0) {
         if (errno != ENOENT)
             msg_warn("%s: update %s time stamps: %m", queue_id, vstring_str(path));
-    } else if (mail_queue_rename(&flush_conf, queue_id, MAIL_QUEUE_DEFERRED, MAIL_QUEUE_INCOMING)
-               < 0) {
+    } else if (mail_queue_rename(&flush_conf, queue_id, MAIL_QUEUE_DEFERRED, MAIL_QUEUE_INCOMING) <
+               0) {
         if (errno != ENOENT)
             msg_warn("%s: move from %s to %s: %m", queue_id, MAIL_QUEUE_DEFERRED,
                      MAIL_QUEUE_INCOMING);
@@ -348,8 +347,8 @@ static void flush_service(VSTREAM *client, char *service, char **argv)
         else
             status = flush_send_file_service(vstring_str(queue_id));
         flush_reply(client, status);
-    } else if (strcmp(vstring_str(request), FLUSH_REQ_REFRESH) == 0
-               || strcmp(vstring_str(request), FLUSH_REQ_PURGE) == 0) {
+    } else if (strcmp(vstring_str(request), FLUSH_REQ_REFRESH) == 0 ||
+               strcmp(vstring_str(request), FLUSH_REQ_PURGE) == 0) {
         int purge = strcmp(vstring_str(request), FLUSH_REQ_PURGE) == 0;
 
         if (attr_scan(client, ATTR_FLAG_STRICT, ATTR_TYPE_END) != 0)

@@ -304,8 +304,8 @@ static void pq_flush_site(const char *site)
     int status;
 
     if (!pq_valid_site(site))
-        msg_fatal_status(EX_UNAVAILABLE, "Cannot flush mail queue - invalid destination: \"%.100s\"",
-                         site);
+        msg_fatal_status(EX_UNAVAILABLE,
+                         "Cannot flush mail queue - invalid destination: \"%.100s\"", site);
     switch (status = flush_send_site(site)) {
     case FLUSH_STAT_OK:
         return;
@@ -314,8 +314,8 @@ static void pq_flush_site(const char *site)
     case FLUSH_STAT_FAIL:
         msg_fatal_status(EX_UNAVAILABLE, "Cannot flush mail queue - mail system is down");
     case FLUSH_STAT_DENY:
-        msg_fatal_status(EX_UNAVAILABLE, "Flush service is not configured for destination \"%.100s\"",
-                         site);
+        msg_fatal_status(EX_UNAVAILABLE,
+                         "Flush service is not configured for destination \"%.100s\"", site);
     default:
         msg_fatal_status(EX_SOFTWARE, "Unknown flush server reply status %d", status);
     }

@@ -61,9 +61,9 @@
 
 #define PROXYMAP_MAX_PENDING 64
 
-static int proxymap_writer;         /* proxywrite: updates allowed */
-static HTABLE *proxymap_auth;       /* approved "type:name" */
-static HTABLE *proxymap_tables;     /* "flags:type:name" -> DICT */
+static int proxymap_writer;                        /* proxywrite: updates allowed */
+static HTABLE *proxymap_auth;                      /* approved "type:name" */
+static HTABLE *proxymap_tables;                    /* "flags:type:name" -> DICT */
 static int proxymap_pending[PROXYMAP_MAX_PENDING]; /* descriptors to greet */
 static int proxymap_pending_count;
 static int proxymap_stdin_mode;
@@ -170,13 +170,11 @@ static int proxymap_request(VSTREAM *client, const char *req)
     }
     if (strcmp(req, PROXY_REQ_UPDATE) == 0 || strcmp(req, PROXY_REQ_DELETE) == 0) {
         int update = strcmp(req, PROXY_REQ_UPDATE) == 0;
-        int n = update ? attr_scan(client, ATTR_FLAG_STRICT,
-                                   RECV_ATTR_STR(PROXY_ATTR_TABLE, table),
+        int n = update ? attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_STR(PROXY_ATTR_TABLE, table),
                                    RECV_ATTR_INT(PROXY_ATTR_FLAGS, &flags),
                                    RECV_ATTR_STR(PROXY_ATTR_KEY, key),
                                    RECV_ATTR_STR(PROXY_ATTR_VALUE, value), ATTR_TYPE_END)
-                       : attr_scan(client, ATTR_FLAG_STRICT,
-                                   RECV_ATTR_STR(PROXY_ATTR_TABLE, table),
+                       : attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_STR(PROXY_ATTR_TABLE, table),
                                    RECV_ATTR_INT(PROXY_ATTR_FLAGS, &flags),
                                    RECV_ATTR_STR(PROXY_ATTR_KEY, key), ATTR_TYPE_END);
 
@@ -193,8 +191,7 @@ static int proxymap_request(VSTREAM *client, const char *req)
             if (update && rc == DICT_STAT_NOTFOUND)
                 status = PROXY_STAT_OK; /* a duplicate that was ignored */
         }
-        attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_INT(MAIL_ATTR_STATUS, status),
-                   ATTR_TYPE_END);
+        attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_INT(MAIL_ATTR_STATUS, status), ATTR_TYPE_END);
         return 0;
     }
     msg_warn("%s: unknown request: \"%.100s\"", vstream_path(client), req);
@@ -283,8 +280,8 @@ static int proxymap_loop(char *service, char **argv)
 static void proxymap_post_init(char *service, char **argv)
 {
     proxymap_writer = strcmp(service, var_proxywrite_service_name) == 0;
-    proxymap_auth = proxymap_auth_parse(proxymap_writer ? var_proxy_write_maps
-                                                        : var_proxy_read_maps);
+    proxymap_auth =
+        proxymap_auth_parse(proxymap_writer ? var_proxy_write_maps : var_proxy_read_maps);
     proxymap_tables = htable_create(13);
     if (proxymap_stdin_mode)
         proxymap_greet(1);
@@ -296,6 +293,6 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "-z") == 0)
             proxymap_stdin_mode = 1;
     multi_server_main(argc, argv, proxymap_service, MAIL_SERVER_POST_INIT, proxymap_post_init,
-                      MAIL_SERVER_PRE_ACCEPT, proxymap_pre_accept, MAIL_SERVER_LOOP,
-                      proxymap_loop, MAIL_SERVER_END);
+                      MAIL_SERVER_PRE_ACCEPT, proxymap_pre_accept, MAIL_SERVER_LOOP, proxymap_loop,
+                      MAIL_SERVER_END);
 }

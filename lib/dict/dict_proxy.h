@@ -85,11 +85,10 @@
 #define PROXY_STAT_CONFIG 5 /* the table cannot be opened or used */
 
 /* The flags a client may ask the server to apply. */
-#define DICT_FLAG_PROXY_RQST_MASK                                                         \
-    (DICT_FLAG_FOLD_ANY | DICT_FLAG_TRY0NULL | DICT_FLAG_TRY1NULL | DICT_FLAG_LOCK |      \
-     DICT_FLAG_DUP_WARN | DICT_FLAG_DUP_IGNORE | DICT_FLAG_DUP_REPLACE |                  \
-     DICT_FLAG_SYNC_UPDATE | DICT_FLAG_NO_REGSUB | DICT_FLAG_NO_UNAUTH |                  \
-     DICT_FLAG_UTF8_REQUEST)
+#define DICT_FLAG_PROXY_RQST_MASK                                                                  \
+    (DICT_FLAG_FOLD_ANY | DICT_FLAG_TRY0NULL | DICT_FLAG_TRY1NULL | DICT_FLAG_LOCK |               \
+     DICT_FLAG_DUP_WARN | DICT_FLAG_DUP_IGNORE | DICT_FLAG_DUP_REPLACE | DICT_FLAG_SYNC_UPDATE |   \
+     DICT_FLAG_NO_REGSUB | DICT_FLAG_NO_UNAUTH | DICT_FLAG_UTF8_REQUEST)
 
 /* The server table's flags a client takes over. */
 #define DICT_FLAG_PROXY_INHERIT_MASK (DICT_FLAG_FIXED | DICT_FLAG_PATTERN)

@@ -61,9 +61,13 @@ static void expect_sent(const char *want, size_t want_len)
 static void test_reader_bytes(void)
 {
     /* open OK (server flags: fixed), lookup found, lookup not found */
-    VSTREAM *s = fake_server(B(HELLO "status\0" "0\0flags\0" "16\0\0"
-                               "status\0" "0\0value\0root:x:0:0\0\0"
-                               "status\0" "1\0value\0\0\0"));
+    VSTREAM *s = fake_server(B(HELLO "status\0"
+                                     "0\0flags\0"
+                                     "16\0\0"
+                                     "status\0"
+                                     "0\0value\0root:x:0:0\0\0"
+                                     "status\0"
+                                     "1\0value\0\0\0"));
     DICT *dict = dict_proxy_open_stream(s, "unix:passwd.byname", O_RDONLY, DICT_FLAG_FOLD_FIX);
     const char *value;
 
@@ -75,30 +79,42 @@ static void test_reader_bytes(void)
     PTEST_STR_EQ(value, "root:x:0:0");
     PTEST_INT_EQ(dict_get(dict, "nobody-here", &value), DICT_STAT_NOTFOUND);
     dict_close(dict);
-    expect_sent(B("request\0open\0table\0unix:passwd.byname\0flags\0" "16384\0\0"
-                  "request\0lookup\0table\0unix:passwd.byname\0flags\0" "16384\0key\0root\0\0"
-                  "request\0lookup\0table\0unix:passwd.byname\0flags\0" "16384\0key\0"
+    expect_sent(B("request\0open\0table\0unix:passwd.byname\0flags\0"
+                  "16384\0\0"
+                  "request\0lookup\0table\0unix:passwd.byname\0flags\0"
+                  "16384\0key\0root\0\0"
+                  "request\0lookup\0table\0unix:passwd.byname\0flags\0"
+                  "16384\0key\0"
                   "nobody-here\0\0"));
 }
 
 static void test_writer_bytes(void)
 {
-    VSTREAM *s = fake_server(B(HELLO "status\0" "0\0flags\0" "16\0\0"
-                               "status\0" "0\0\0"
-                               "status\0" "1\0\0"));
+    VSTREAM *s = fake_server(B(HELLO "status\0"
+                                     "0\0flags\0"
+                                     "16\0\0"
+                                     "status\0"
+                                     "0\0\0"
+                                     "status\0"
+                                     "1\0\0"));
     DICT *dict = dict_proxy_open_stream(s, "btree:/x/cache", O_RDWR, DICT_FLAG_DUP_REPLACE);
 
     PTEST_INT_EQ(dict_put(dict, "k", "v"), DICT_STAT_FOUND);
     PTEST_INT_EQ(dict_del(dict, "gone"), DICT_STAT_NOTFOUND);
     dict_close(dict);
-    expect_sent(B("request\0open\0table\0btree:/x/cache\0flags\0" "128\0\0"
-                  "request\0update\0table\0btree:/x/cache\0flags\0" "128\0key\0k\0value\0v\0\0"
-                  "request\0delete\0table\0btree:/x/cache\0flags\0" "128\0key\0gone\0\0"));
+    expect_sent(B("request\0open\0table\0btree:/x/cache\0flags\0"
+                  "128\0\0"
+                  "request\0update\0table\0btree:/x/cache\0flags\0"
+                  "128\0key\0k\0value\0v\0\0"
+                  "request\0delete\0table\0btree:/x/cache\0flags\0"
+                  "128\0key\0gone\0\0"));
 }
 
 static void test_deny_is_a_config_surrogate(void)
 {
-    VSTREAM *s = fake_server(B(HELLO "status\0" "4\0flags\0" "0\0\0"));
+    VSTREAM *s = fake_server(B(HELLO "status\0"
+                                     "4\0flags\0"
+                                     "0\0\0"));
     DICT *dict = dict_proxy_open_stream(s, "texthash:/etc/secret", O_RDONLY, 0);
     const char *value;
 
@@ -114,8 +130,11 @@ static void test_deny_is_a_config_surrogate(void)
 static void test_retry_and_broken_connection(void)
 {
     /* lookup answered RETRY, then the connection ends: both are failures. */
-    VSTREAM *s = fake_server(B(HELLO "status\0" "0\0flags\0" "0\0\0"
-                               "status\0" "2\0value\0\0\0"));
+    VSTREAM *s = fake_server(B(HELLO "status\0"
+                                     "0\0flags\0"
+                                     "0\0\0"
+                                     "status\0"
+                                     "2\0value\0\0\0"));
     DICT *dict = dict_proxy_open_stream(s, "hash:/x", O_RDONLY, 0);
     const char *value;
 

@@ -44,7 +44,7 @@
 #include "vstream.h"
 #include "vstring.h"
 
-#define FLUSH_LIST_NAME "fast_flush_domains"
+#define FLUSH_LIST_NAME  "fast_flush_domains"
 #define FLUSH_FILE_DEPTH 5 /* "/file" entries that name more files */
 
 /* flush_clnt_talk - one conversation on an open stream (exported for tests) */
@@ -178,8 +178,8 @@ static int flush_match_file(const char *path, const char *site, int parent, int 
     if (depth > FLUSH_FILE_DEPTH) {
         msg_warn("%s: %s: files nested too deeply", FLUSH_LIST_NAME, path);
         result = -1;
-    } else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0
-               || (fp = vstream_fdopen(fd, VSTREAM_READ)) == 0) {
+    } else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+               (fp = vstream_fdopen(fd, VSTREAM_READ)) == 0) {
         msg_warn("%s: open %s: %m", FLUSH_LIST_NAME, path);
         result = -1;
     } else {

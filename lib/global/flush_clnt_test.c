@@ -30,7 +30,7 @@ extern int flush_clnt_talk(VSTREAM *stream, const char *request, const char *sit
 typedef struct TALK_CASE {
     const char *name;
     const char *request, *site, *queue_id;
-    const char *server;  /* bytes the server sends */
+    const char *server; /* bytes the server sends */
     size_t server_len;
     int want_status;
     const char *want_sent; /* bytes the client must send */
@@ -40,23 +40,35 @@ typedef struct TALK_CASE {
 #define B(s) s, sizeof(s) - 1
 
 static const TALK_CASE talk_cases[] = {
-    {"add", "add", "example.com", "A084DA7237E", B(HELLO "status\0" "0\0\0"), FLUSH_STAT_OK,
-     B("request\0add\0site\0example.com\0queue_id\0A084DA7237E\0\0")},
-    {"send_site deny", "send_site", "example.com", 0, B(HELLO "status\0" "4\0\0"), FLUSH_STAT_DENY,
-     B("request\0send_site\0site\0example.com\0\0")},
-    {"send_file bad", "send_file", 0, "A084DA7237E", B(HELLO "status\0" "3\0\0"), FLUSH_STAT_BAD,
-     B("request\0send_file\0queue_id\0A084DA7237E\0\0")},
-    {"refresh", "refresh", 0, 0, B(HELLO "status\0" "0\0\0"), FLUSH_STAT_OK,
-     B("request\0refresh\0\0")},
+    {"add", "add", "example.com", "A084DA7237E",
+     B(HELLO "status\0"
+             "0\0\0"),
+     FLUSH_STAT_OK, B("request\0add\0site\0example.com\0queue_id\0A084DA7237E\0\0")},
+    {"send_site deny", "send_site", "example.com", 0,
+     B(HELLO "status\0"
+             "4\0\0"),
+     FLUSH_STAT_DENY, B("request\0send_site\0site\0example.com\0\0")},
+    {"send_file bad", "send_file", 0, "A084DA7237E",
+     B(HELLO "status\0"
+             "3\0\0"),
+     FLUSH_STAT_BAD, B("request\0send_file\0queue_id\0A084DA7237E\0\0")},
+    {"refresh", "refresh", 0, 0,
+     B(HELLO "status\0"
+             "0\0\0"),
+     FLUSH_STAT_OK, B("request\0refresh\0\0")},
     {"purge fail", "purge", 0, 0, B(HELLO "status\0-1\0\0"), FLUSH_STAT_FAIL,
      B("request\0purge\0\0")},
-    {"unknown status", "refresh", 0, 0, B(HELLO "status\0" "77\0\0"), FLUSH_STAT_FAIL,
-     B("request\0refresh\0\0")},
+    {"unknown status", "refresh", 0, 0,
+     B(HELLO "status\0"
+             "77\0\0"),
+     FLUSH_STAT_FAIL, B("request\0refresh\0\0")},
     {"malformed reply", "refresh", 0, 0, B(HELLO "status\0zz\0\0"), FLUSH_STAT_FAIL,
      B("request\0refresh\0\0")},
     {"no reply", "refresh", 0, 0, B(HELLO), FLUSH_STAT_FAIL, B("request\0refresh\0\0")},
-    {"wrong hello", "refresh", 0, 0, B("protocol\0flush/9\0\0status\0" "0\0\0"), FLUSH_STAT_FAIL,
-     "", 0},
+    {"wrong hello", "refresh", 0, 0,
+     B("protocol\0flush/9\0\0status\0"
+       "0\0\0"),
+     FLUSH_STAT_FAIL, "", 0},
 };
 
 static void run_talk(const TALK_CASE *tc)
