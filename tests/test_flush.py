@@ -95,10 +95,17 @@ def _retried(inst, qid, mark, rcpt="u@relay.test"):
                       timeout=15)
 
 
+def test_deferral_is_logged_for_the_site_automatically(deferred):
+    """defer_append() tells the flush service (as Postfix's defer client
+    does), so ETRN and postqueue -s find the message without help."""
+    inst, qid = deferred
+    inst.wait_for_file(_log_path(inst, "relay_test"), timeout=10,
+                       predicate=lambda d: (qid + "\n").encode() in d)
+
+
 def test_add_then_postqueue_s_retries_that_site_only(deferred):
     inst, qid = deferred
-    # defer_append() reports to flush when it is wired to flush_add(); either
-    # way, "add" as the delivery path sends it puts the id in the site's log.
+    # "add" as the delivery path sends it puts the id in the site's log.
     assert flush_request(inst, ("request", "add"), ("site", "relay.test"),
                          ("queue_id", qid)) == 0
     with open(_log_path(inst, "relay_test")) as f:
@@ -180,7 +187,7 @@ def test_purge_sends_every_log_and_refresh_skips_fresh_ones(deferred):
     time.sleep(0.5)
     assert not inst.log_lines(rf"{qid}: to=", since=mark)
     with open(_log_path(inst, "relay_test")) as f:
-        assert f.read() == qid + "\n"
+        assert set(f.read().split()) == {qid}      # the deferral added it too
     # purge does not wait.
     assert flush_request(inst, ("request", "purge")) == 0
     _retried(inst, qid, mark)
