@@ -15,7 +15,7 @@
  * when it was last flushed (set explicitly, never left to the file system's
  * atime policy); its modification time when it last changed.
  *
- * Requests (flush/FLUSH_PROTOCOL.md has the bytes; flush_clnt.h the client):
+ * Requests (lib/global/PROTOCOLS.md "flush" has the bytes; flush_clnt.h the client):
  *   add SITE ID     append ID to SITE's log (the site must be in
  *                   fast_flush_domains: else FLUSH_STAT_DENY)
  *   send_site SITE  for each distinct id in SITE's log whose file is in

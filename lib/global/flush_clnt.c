@@ -1,6 +1,6 @@
 /*
  * flush_clnt - talk to the fast flush service; see flush_clnt.h for the
- * interface and flush/FLUSH_PROTOCOL.md for the bytes.
+ * interface and lib/global/PROTOCOLS.md "flush" for the bytes.
  *
  * One request per connection to public/$flush_service_name: read the hello
  * ("flush/1"), send {request, site | queue_id}, read {status}.  A broken

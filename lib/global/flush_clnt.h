@@ -7,7 +7,7 @@
  *
  *   flush_add(site, queue_id)   the delivery path deferred mail for site
  *                               (called once per deferred recipient by
- *                               defer_append(): see flush/FLUSH_PROTOCOL.md)
+ *                               defer_append(): see lib/global/PROTOCOLS.md "flush")
  *   flush_send_site(site)       retry the mail logged for site (smtpd ETRN,
  *                               postqueue -s)
  *   flush_send_file(queue_id)   retry one deferred message (postqueue -i)
