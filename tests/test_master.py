@@ -78,7 +78,9 @@ class Master:
         os.chmod(os.path.join(self.queue, "private"), 0o700)
         os.chmod(os.path.join(self.queue, "public"), 0o755)
         self.params = dict(queue_directory=self.queue, daemon_directory=daemons,
-                           maillog_file=self.maillog_path, inet_interfaces="127.0.0.1",
+                           maillog_file=self.maillog_path,
+                           maillog_file_prefixes=os.path.dirname(self.maillog_path),
+                           inet_interfaces="127.0.0.1",
                            inet_protocols="ipv4", mail_owner="postfix",
                            service_throttle_time="60s")
         self.params.update({k: str(v) for k, v in params.items()})
@@ -498,7 +500,8 @@ def test_standalone_modes(testsvc_dir, tmp_path):
     q = tmp_path / "q"
     conf.mkdir()
     q.mkdir()
-    (conf / "main.cf").write_text(f"queue_directory = {q}\nmaillog_file = {tmp_path}/log\n")
+    (conf / "main.cf").write_text(f"queue_directory = {q}\nmaillog_file = {tmp_path}/log\n"
+                                  f"maillog_file_prefixes = {tmp_path}\n")
     p = subprocess.run([os.path.join(testsvc_dir, "testsvc-single"), "-c", str(conf), "-u",
                         "-z", "arg"], input=b"x\n", capture_output=True, timeout=10)
     assert p.returncode == 0, p.stderr
