@@ -119,8 +119,8 @@ $(BUILD)/obj/%.o: %.c
 # --- check -------------------------------------------------------------------
 check:
 	@sh mk/deps.sh check
-	$(MAKE) --no-print-directory all tests fuzzers
-	$(MAKE) --no-print-directory SAN=1 tests fuzzers
+	$(MAKE) --no-print-directory -j$$(nproc) all tests fuzzers
+	$(MAKE) --no-print-directory -j$$(nproc) SAN=1 tests fuzzers
 	@sh mk/testsetup.sh
 	/usr/bin/python3 tests/run.py
 

@@ -87,9 +87,19 @@ static int pickup_attr_allowed(const char *data)
     return 0;
 }
 
+/* pickup_first_type - the type byte of a file's first record, or -1 */
+
+static int pickup_first_type(int fd)
+{
+    unsigned char ch;
+    int type = pread(fd, &ch, 1, 0) == 1 ? ch : -1;
+
+    return type;
+}
+
 /* pickup_copy - send one maildrop file to cleanup; returns PICKUP_* */
 
-static int pickup_copy(const char *id, int fd, const struct stat *st)
+static int pickup_copy(const char *id, int fd, const struct stat *st, int requeued)
 {
     VSTREAM *cleanup;
     VSTRING *qid = vstring_alloc(32);
@@ -102,6 +112,8 @@ static int pickup_copy(const char *id, int fd, const struct stat *st)
     int ret = PICKUP_OK;
     int in_content = 0;
     const char *why = 0;
+    VSTRING *orcpt = vstring_alloc(100);
+    int have_orcpt = 0;
 
     if ((cleanup = mail_connect_wait(MAIL_CLASS_PUBLIC, var_cleanup_service_name)) == 0) {
         msg_warn("connect to %s/%s: %m", MAIL_CLASS_PUBLIC, var_cleanup_service_name);
@@ -123,19 +135,61 @@ static int pickup_copy(const char *id, int fd, const struct stat *st)
         vstring_free(reason);
         return PICKUP_STOP;
     }
-    rp = rec_reader_fd(fd, 0, REC_FLAG_NONE);
+    rp = rec_reader_fd(fd, 0, requeued ? REC_FLAG_FOLLOW_PTR : REC_FLAG_NONE);
     while ((type = rec_get(rp, data)) >= 0) {
         const char *buf = vstring_str(data);
         size_t len = VSTRING_LEN(data);
 
+        /*
+         * An original-recipient record belongs to the recipient record after
+         * it: hold it back, and drop it with a recipient already done.
+         */
+        if (!in_content && have_orcpt && type != REC_TYPE_RCPT) {
+            have_orcpt = 0;
+            if (type != REC_TYPE_DONE && type != REC_TYPE_DRCP
+                && rec_vstream_put(cleanup, REC_TYPE_ORCP, vstring_str(orcpt), VSTRING_LEN(orcpt))
+                       == REC_TYPE_ERROR)
+                break;
+        }
         if (in_content) {
             if (type == REC_TYPE_XTRA)
                 in_content = 0;
             /* content and X pass as they are */
         } else {
             switch (type) {
+            case REC_TYPE_SIZE:
+            case REC_TYPE_DONE:
+            case REC_TYPE_DRCP:
+            case REC_TYPE_WARN:
+            case REC_TYPE_CTIME:
+            case REC_TYPE_KILL:
+                /* A requeued queue file (postsuper -r): cleanup starts afresh. */
+                if (requeued)
+                    continue;
+                msg_warn("uid=%ld: ignoring record type %d", (long)st->st_uid, type);
+                continue;
+            case REC_TYPE_ORCP:
+                vstring_memcpy(orcpt, buf, len);
+                have_orcpt = 1;
+                continue;
+            case REC_TYPE_RCPT:
+                if (have_orcpt) {
+                    have_orcpt = 0;
+                    if (rec_vstream_put(cleanup, REC_TYPE_ORCP, vstring_str(orcpt),
+                                        VSTRING_LEN(orcpt))
+                        == REC_TYPE_ERROR)
+                        goto out;
+                }
+                break;
+            case REC_TYPE_RDR:
+            case REC_TYPE_FLGS:
+                if (!requeued) {
+                    msg_warn("uid=%ld: ignoring record type %d", (long)st->st_uid, type);
+                    continue;
+                }
+                break;
             case REC_TYPE_ATTR:
-                if (!pickup_attr_allowed(buf)) {
+                if (!requeued && !pickup_attr_allowed(buf)) {
                     msg_warn("uid=%ld: ignoring attribute record: %.100s", (long)st->st_uid, buf);
                     continue;
                 }
@@ -154,6 +208,9 @@ static int pickup_copy(const char *id, int fd, const struct stat *st)
             case REC_TYPE_MESG:
                 in_content = 1;
                 rec_vstream_put(cleanup, type, buf, len);
+                /* A requeued message has its Received: header already. */
+                if (requeued)
+                    continue;
                 rec_vstream_fprintf(cleanup, REC_TYPE_NORM, "Received: by %s (%s, from userid %ld)",
                                     var_myhostname, var_mail_name, (long)st->st_uid);
                 rec_vstream_fprintf(cleanup, REC_TYPE_NORM, "\tid %s; %s", vstring_str(qid),
@@ -161,8 +218,6 @@ static int pickup_copy(const char *id, int fd, const struct stat *st)
                 continue;
             case REC_TYPE_TIME:
             case REC_TYPE_FULL:
-            case REC_TYPE_RCPT:
-            case REC_TYPE_ORCP:
             case REC_TYPE_VERP:
             case REC_TYPE_DSN_ENVID:
             case REC_TYPE_DSN_RET:
@@ -180,7 +235,9 @@ static int pickup_copy(const char *id, int fd, const struct stat *st)
         if (type == REC_TYPE_END)
             break;
     }
+out:
     rec_reader_free(rp);
+    vstring_free(orcpt);
     if (type != REC_TYPE_END) {
         /* Checked before, so this is a read error; cleanup sees EOF. */
         msg_warn("maildrop/%s: read error: %m", id);
@@ -230,8 +287,17 @@ static int pickup_file(const char *id)
     } else if (st.st_nlink > 1) {
         msg_warn("open input file maildrop/%s: file has %ld hard links", id, (long)st.st_nlink);
     } else {
-        rp = rec_reader_fd(fd, 0, REC_FLAG_NONE);
-        if (qfile_check(rp, QFILE_FLAG_MAILDROP, (QFILE_INFO *)0, why) < 0) {
+        /*
+         * postsuper -r puts a complete queue file (size record first, done
+         * recipients, pointers) into maildrop/; only root or mail_owner can.
+         */
+        int requeued = (st.st_uid == 0 || st.st_uid == pickup_owner_uid)
+                       && pickup_first_type(fd) == REC_TYPE_SIZE;
+
+        rp = rec_reader_fd(fd, 0, requeued ? REC_FLAG_FOLLOW_PTR : REC_FLAG_NONE);
+        if (qfile_check(rp, requeued ? QFILE_FLAG_NONE : QFILE_FLAG_MAILDROP, (QFILE_INFO *)0,
+                        why)
+            < 0) {
             msg_warn("maildrop/%s: %s", id, vstring_str(why));
             msg_warn("uid=%ld: unexpected or malformed record; moving the file to %s",
                      (long)st.st_uid, MAIL_QUEUE_CORRUPT);
@@ -240,7 +306,9 @@ static int pickup_file(const char *id)
             ret = PICKUP_OK;
         } else {
             rec_reader_free(rp);
-            ret = pickup_copy(id, fd, &st);
+            if (lseek(fd, 0, SEEK_SET) < 0)
+                msg_fatal("maildrop/%s: seek: %m", id);
+            ret = pickup_copy(id, fd, &st, requeued);
             if (ret == PICKUP_OK && mail_queue_remove(&pickup_queue, MAIL_QUEUE_MAILDROP, id) < 0
                 && errno != ENOENT)
                 msg_warn("remove maildrop/%s: %m", id);

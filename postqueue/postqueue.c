@@ -32,8 +32,19 @@
  *   -f   flush: trigger "FA" on public/qmgr (forget dead destinations, scan
  *        every queue); "Cannot flush mail queue - mail system is down"
  *        (EX_UNAVAILABLE) when the queue manager does not answer
- *   -i, -s   per-message and per-site flush need the flush service, which
- *        Postern does not have yet: they exit EX_UNAVAILABLE saying so
+ *   -s site  ask the flush service (flush_send_site) to retry the mail
+ *        deferred for site, which must be in fast_flush_domains.  Errors, in
+ *        Postfix's words: "Cannot flush mail queue - invalid destination:
+ *        "SITE"" (not a host name or [address]), "Flush service is not
+ *        configured for destination "SITE"" (not listed), "Cannot flush
+ *        mail queue - mail system is down" (no flush service), all
+ *        EX_UNAVAILABLE; "Invalid request: "SITE"" (EX_USAGE) when the
+ *        service refuses the request as malformed
+ *   -i id    ask the flush service (flush_send_file) to retry one deferred
+ *        message; an id that is not in deferred/ is silently ignored, as in
+ *        Postfix.  "Cannot flush queue ID - invalid name: "ID"" for what
+ *        cannot be a queue id, "Cannot flush mail queue - mail system is
+ *        down" when the service cannot be reached (EX_UNAVAILABLE)
  *   -j   JSON output is not implemented (EX_USAGE)
  *
  * Security: set-gid postdrop (to reach public/); the environment is
@@ -45,8 +56,11 @@
  * Exit status: 0, or the sysexits.h code of the failure.
  *
  * Parameters: queue_directory, daemon_directory, showq_service_name,
- * queue_service_name, import_environment, ipc_timeout.
+ * queue_service_name, flush_service_name, fast_flush_domains,
+ * import_environment, ipc_timeout.
  */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -61,6 +75,7 @@
 #include "argv.h"
 #include "attr.h"
 #include "clean_env.h"
+#include "flush_clnt.h"
 #include "mail_conf.h"
 #include "mail_params.h"
 #include "mail_proto.h"
@@ -68,6 +83,7 @@
 #include "maillog_client.h"
 #include "msg.h"
 #include "mymalloc.h"
+#include "queue_id.h"
 #include "quote_822_local.h"
 #include "vstream.h"
 #include "vstring.h"
@@ -245,6 +261,85 @@ static void pq_list(void)
     }
 }
 
+/* pq_valid_site - a host name or an [address] literal */
+
+static int pq_valid_site(const char *site)
+{
+    size_t len = strlen(site);
+    size_t label = 0;
+    unsigned char prev = '.';
+
+    if (len == 0 || len > 255)
+        return 0;
+    if (site[0] == '[') {
+        char addr[256];
+        unsigned char buf[16];
+
+        if (site[len - 1] != ']' || len < 3)
+            return 0;
+        memcpy(addr, site + 1, len - 2);
+        addr[len - 2] = 0;
+        if (strncasecmp(addr, "IPv6:", 5) == 0)
+            return inet_pton(AF_INET6, addr + 5, buf) == 1;
+        return inet_pton(AF_INET, addr, buf) == 1;
+    }
+    for (const unsigned char *cp = (const unsigned char *)site; *cp; cp++) {
+        if (*cp == '.') {
+            if (prev == '.' || prev == '-')
+                return 0;
+            label = 0;
+        } else if (isascii(*cp) && (isalnum(*cp) || *cp == '_' || *cp == '-')) {
+            if ((*cp == '-' && prev == '.') || ++label > 63)
+                return 0;
+        } else {
+            return 0;
+        }
+        prev = *cp;
+    }
+    return prev != '.' && prev != '-';
+}
+
+static void pq_flush_site(const char *site)
+{
+    int status;
+
+    if (!pq_valid_site(site))
+        msg_fatal_status(EX_UNAVAILABLE,
+                         "Cannot flush mail queue - invalid destination: \"%.100s\"", site);
+    switch (status = flush_send_site(site)) {
+    case FLUSH_STAT_OK:
+        return;
+    case FLUSH_STAT_BAD:
+        msg_fatal_status(EX_USAGE, "Invalid request: \"%.100s\"", site);
+    case FLUSH_STAT_FAIL:
+        msg_fatal_status(EX_UNAVAILABLE, "Cannot flush mail queue - mail system is down");
+    case FLUSH_STAT_DENY:
+        msg_fatal_status(EX_UNAVAILABLE,
+                         "Flush service is not configured for destination \"%.100s\"", site);
+    default:
+        msg_fatal_status(EX_SOFTWARE, "Unknown flush server reply status %d", status);
+    }
+}
+
+static void pq_flush_file(const char *queue_id)
+{
+    int status;
+
+    if (!queue_id_ok(queue_id))
+        msg_fatal_status(EX_UNAVAILABLE, "Cannot flush queue ID - invalid name: \"%.100s\"",
+                         queue_id);
+    switch (status = flush_send_file(queue_id)) {
+    case FLUSH_STAT_OK:
+        return;
+    case FLUSH_STAT_BAD:
+        msg_fatal_status(EX_USAGE, "Invalid request: \"%.100s\"", queue_id);
+    case FLUSH_STAT_FAIL:
+        msg_fatal_status(EX_UNAVAILABLE, "Cannot flush mail queue - mail system is down");
+    default:
+        msg_fatal_status(EX_SOFTWARE, "Unexpected flush server reply status %d", status);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = 0;
@@ -328,12 +423,11 @@ int main(int argc, char **argv)
         break;
     }
     case PQ_MODE_ID:
+        pq_flush_file(arg);
+        break;
     case PQ_MODE_SITE:
-        msg_fatal_status(EX_UNAVAILABLE,
-                         "-%c %s: per-%s flush needs the flush service, which Postern does not "
-                         "have yet; use postqueue -f",
-                         mode == PQ_MODE_ID ? 'i' : 's', arg,
-                         mode == PQ_MODE_ID ? "message" : "site");
+        pq_flush_site(arg);
+        break;
     default:
         msg_fatal_status(EX_USAGE, "-j: JSON output is not supported yet");
     }

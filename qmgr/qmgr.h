@@ -190,6 +190,7 @@ struct QMGR_MESSAGE {
     QMGR_RCPT *rcpts;      /* this batch */
     int refcount;          /* entries queued or in delivery */
     int deferred;          /* some recipient was left for a retry */
+    int force_expired;     /* postsuper -e/-f: group execute bit on the file */
     int corrupt;           /* set by an agent or a reader: to corrupt/ */
     QMGR_MESSAGE *next;    /* all active messages */
     QMGR_MESSAGE *prev;

@@ -24,7 +24,8 @@
  *       into a non-delivery notice (bounce_flush); if some recipient is
  *       left (qmgr or an agent deferred it, or a defer log exists):
  *       past maximal_queue_lifetime (bounce_queue_lifetime for the null
- *       sender) every deferred recipient is returned (defer_flush, log
+ *       sender), or force-expired by postsuper -e/-f (the group execute
+ *       bit on the file), every deferred recipient is returned (defer_flush, log
  *       "ID: from=<s>, status=expired, returned to sender") and the file
  *       removed; otherwise a due delay warning is sent (defer_warn, W
  *       record cleared) and the file goes to deferred/ with mtime = now +
@@ -149,6 +150,7 @@ int qmgr_active_feed(const char *queue_name, const char *path, const char *queue
     msg_info("%s: from=<%s>, size=%ld, nrcpt=%ld (queue active)", queue_id, m->sender,
              m->data_size, m->rcpt_total);
     ret = 1;
+    m->force_expired = (st.st_mode & S_IXGRP) != 0;
     m->refcount++; /* hold while assigning, so it cannot finish early */
     qmgr_message_assign(m);
     if (--m->refcount == 0)
@@ -220,8 +222,9 @@ void qmgr_active_done(QMGR_MESSAGE *m)
     deferred = m->deferred || qmgr_active_log_exists(MAIL_QUEUE_DEFER, m->queue_id);
     now = event_time();
     if (deferred) {
-        if (qmgr_backoff_expired(now, m->create_time, m->sender, var_maximal_queue_lifetime,
-                                 var_bounce_queue_lifetime)) {
+        if (m->force_expired
+            || qmgr_backoff_expired(now, m->create_time, m->sender, var_maximal_queue_lifetime,
+                                    var_bounce_queue_lifetime)) {
             msg_info("%s: from=<%s>, status=expired, returned to sender", m->queue_id, m->sender);
             if (defer_flush(BOUNCE_FLAG_NONE, MAIL_QUEUE_ACTIVE, m->queue_id, m->encoding,
                             (int)m->smtputf8, m->sender, m->dsn_envid, m->dsn_ret) == 0)

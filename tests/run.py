@@ -94,7 +94,7 @@ def run_system(extra):
         os.unlink(xml)
     # Debian's python3 has python3-pytest; a pyenv python3 first in PATH does not.
     py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-    cmd = [py, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rfE",
+    cmd = [py, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rfE", "--durations=12",
            f"--junitxml={xml}", os.path.join(ROOT, "tests")] + extra
     rc = subprocess.run(cmd, cwd=ROOT).returncode
     if rc == 5:                         # no tests collected

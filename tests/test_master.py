@@ -55,7 +55,7 @@ def testsvc_dir(tmp_path_factory):
                     "-o", out, os.path.join(ROOT, "tests", "master", "testsvc.c"),
                     "-Wl,--as-needed", "-Wl,--start-group", *libs, "-Wl,--end-group",
                     *pkg, "-ldb", "-lcrypt"], check=True)
-    for kind in ("multi", "trigger", "dgram"):
+    for kind in ("multi", "trigger", "dgram", "event"):
         shutil.copy(out, os.path.join(d, f"testsvc-{kind}"))
     return d
 
@@ -78,7 +78,9 @@ class Master:
         os.chmod(os.path.join(self.queue, "private"), 0o700)
         os.chmod(os.path.join(self.queue, "public"), 0o755)
         self.params = dict(queue_directory=self.queue, daemon_directory=daemons,
-                           maillog_file=self.maillog_path, inet_interfaces="127.0.0.1",
+                           maillog_file=self.maillog_path,
+                           maillog_file_prefixes=os.path.dirname(self.maillog_path),
+                           inet_interfaces="127.0.0.1",
                            inet_protocols="ipv4", mail_owner="postfix",
                            service_throttle_time="60s")
         self.params.update({k: str(v) for k, v in params.items()})
@@ -233,6 +235,7 @@ trig    fifo  n - n 1 1 testsvc-trigger
 utrig   unix  - - n 1 1 testsvc-trigger
 lazy    unix  - - n 1? 1 testsvc-trigger
 log     unix-dgram n - n - 1 testsvc-dgram
+event   unix  - - n - 1 testsvc-event
 ghost   unix  - - n - - no-such-daemon
 """
 
@@ -273,6 +276,16 @@ def test_services_are_served(master, netns):
     d.sendto(b"hello log", os.path.join(m.queue, "public", "log"))
     d.close()
     m.wait_for_log(r"testsvc-dgram\[\d+\]: dgram pid=\d+ data=hello log$")
+    # event: two slow sessions at once in one process (maxproc 1)
+    a, b = m.unix("event"), m.unix("event")
+    time.sleep(0.3)
+    b.sendall(b"second\n")
+    rb = b.makefile("rb").readline()
+    a.sendall(b"first\n")
+    ra = a.makefile("rb").readline()
+    assert rb.split()[1:] == [b"sessions=2", b"second"], rb
+    assert ra.split()[1:] == [b"sessions=1", b"first"], ra
+    assert ra.split()[0] == rb.split()[0]          # the same process
     assert m.problems() == []
 
 
@@ -498,7 +511,8 @@ def test_standalone_modes(testsvc_dir, tmp_path):
     q = tmp_path / "q"
     conf.mkdir()
     q.mkdir()
-    (conf / "main.cf").write_text(f"queue_directory = {q}\nmaillog_file = {tmp_path}/log\n")
+    (conf / "main.cf").write_text(f"queue_directory = {q}\nmaillog_file = {tmp_path}/log\n"
+                                  f"maillog_file_prefixes = {tmp_path}\n")
     p = subprocess.run([os.path.join(testsvc_dir, "testsvc-single"), "-c", str(conf), "-u",
                         "-z", "arg"], input=b"x\n", capture_output=True, timeout=10)
     assert p.returncode == 0, p.stderr

@@ -356,3 +356,35 @@ def _files(queue, sub):
     for root, _, names in os.walk(os.path.join(queue, sub)):
         out += [os.path.join(root, n) for n in names]
     return sorted(out)
+
+
+def test_postsuper_requeue_and_expire(instance):
+    """postsuper -r sends a queued message through pickup and cleanup again
+    (a complete queue file in maildrop/, not postdrop output); postsuper -e
+    makes qmgr return a deferred message to its sender at the next attempt."""
+    inst = _postern(instance)
+    inst.write_config()
+    tmap = os.path.join(inst.conf, "transport")
+    with open(tmap, "w") as f:
+        f.write("unreachable.test retry:4.4.1 host unreachable (test)\n")
+    inst.set_params(transport_maps=f"texthash:{tmap}")
+    inst.start()
+    inst.sendmail(["-f", "paco@example.test", "someone@unreachable.test"], input=MSG)
+    m = inst.wait_for_log(r"(\w+): to=<someone@unreachable\.test>.*status=deferred", timeout=20)
+    old = m.group(1)
+    mark = inst.log_mark()
+    p = inst.command("postsuper", "-r", old)
+    assert "Requeued: 1 message" in p.stderr, p.stderr
+    m = inst.wait_for_log(r"pickup\[\d+\]: (\w+): uid=\d+ from=<paco@example\.test>", since=mark,
+                          timeout=20)
+    new = m.group(1)
+    assert new != old
+    m = inst.wait_for_log(rf"{new}: to=<someone@unreachable\.test>.*status=deferred", since=mark,
+                          timeout=20)
+    mark = inst.log_mark()
+    p = inst.command("postsuper", "-e", new)
+    inst.postqueue("-f")
+    inst.wait_for_log(rf"{new}: from=<paco@example\.test>, status=expired, returned to sender",
+                      since=mark, timeout=20)
+    inst.wait_for_mail("paco", rb"multipart/report", timeout=20)
+    inst.wait_for_queue_empty(timeout=20)

@@ -167,7 +167,7 @@ static void type_list_add(const char *type)
 static void test_type_list(void)
 {
     static const char want[] =
-        "btree cdb cidr environ fail hash inline lmdb pcre regexp static texthash unix ";
+        "btree cdb cidr environ fail hash inline lmdb pcre proxy regexp static texthash unix ";
     VSTRING *got = type_list_got = vstring_alloc(100);
 
     dict_type_list(type_list_add);

@@ -40,6 +40,7 @@
  * not read recipient records back through fp.
  */
 #include "bounce.h"
+#include "flush_clnt.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -167,6 +168,27 @@ static DSN *bounce_soft(DSN *my_dsn, char *status, size_t len, const DSN *dsn)
     return my_dsn;
 }
 
+/*
+ * defer_flush_add - tell the fast flush service that mail for the
+ * recipient's domain waits in the queue, so that ETRN and postqueue -s
+ * find it.  flush_add() itself skips domains not in fast_flush_domains.
+ */
+static void defer_flush_add(const char *id, const char *address)
+{
+    const char *domain = strrchr(address, '@');
+
+    if (domain == 0 || *++domain == 0)
+        return;
+    switch (flush_add(domain, id)) {
+    case FLUSH_STAT_OK:
+    case FLUSH_STAT_DENY:
+        break;
+    default:
+        msg_warn("%s: %s service failure", id, MAIL_SERVICE_FLUSH);
+        break;
+    }
+}
+
 int defer_append(int flags, const char *id, MSG_STATS *stats, RECIPIENT *rcpt, const char *relay,
                  DSN *dsn)
 {
@@ -179,6 +201,7 @@ int defer_append(int flags, const char *id, MSG_STATS *stats, RECIPIENT *rcpt, c
     if (bounce_append_to(defer_service(), flags, id, rcpt, &my_dsn) != 0)
         return -1;
     log_adhoc(id, stats, rcpt, relay, &my_dsn, "deferred");
+    defer_flush_add(id, rcpt->address);
     return 0;
 }
 

@@ -53,6 +53,11 @@
  *            called each time the client stream is readable; the function
  *            reads one request, answers it, and returns; on EOF or a
  *            protocol error it calls multi_server_disconnect(client).
+ *   event:   void fn(VSTREAM *client, char *service, char **argv)
+ *            called once per new connection (stream non-blocking); the
+ *            function registers its own events (events.h) to drive the
+ *            session and ends it with event_server_disconnect(client)
+ *            (postscreen's model: many slow sessions in one process).
  *   trigger: void fn(char *buf, ssize_t len, char *service, char **argv)
  *   dgram:   void fn(char *buf, ssize_t len, char *service, char **argv)
  *   argv is what follows the options on the master.cf command line.
@@ -157,7 +162,10 @@ extern void multi_server_main(int argc, char **argv, MAIL_SERVER_STREAM_FN fn, .
 extern void trigger_server_main(int argc, char **argv, MAIL_SERVER_BUF_FN fn, ...);
 extern void dgram_server_main(int argc, char **argv, MAIL_SERVER_BUF_FN fn, ...);
 
+extern void event_server_main(int argc, char **argv, MAIL_SERVER_STREAM_FN fn, ...);
+
 extern void multi_server_disconnect(VSTREAM *client);
+extern void event_server_disconnect(VSTREAM *client);
 extern char *mail_server_service_name;
 extern int mail_server_stopping(void);
 

@@ -9,6 +9,9 @@
  *   testsvc-multi     per request line: answers "pid=P line\n"
  *   testsvc-trigger   logs "trigger pid=P data=D" for each trigger
  *   testsvc-dgram     logs "dgram pid=P data=D" for each datagram
+ *   testsvc-event     per connection: waits (on the event loop, without
+ *                     blocking other sessions) for one line, answers
+ *                     "pid=P sessions=S line\n" and disconnects
  *
  * A first service argument "crash" makes the daemon fail in POST_INIT
  * (before it takes any client): master must throttle it.
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include "argv.h"
+#include "events.h"
 #include "mail_server.h"
 #include "msg.h"
 #include "vstream.h"
@@ -71,6 +75,31 @@ static void testsvc_multi(VSTREAM *client, char *service, char **argv)
     vstring_free(line);
 }
 
+static int testsvc_sessions;
+
+static void testsvc_event_read(int event, void *ctx)
+{
+    VSTREAM *client = ctx;
+    VSTRING *line = vstring_alloc(100);
+    int r = vstream_get_line(client, line, 1000, VSTREAM_LINE_STRIP);
+
+    /* The test writes its line at once: one read event brings all of it. */
+    if (r == VSTREAM_LINE_LF || r == VSTREAM_LINE_CRLF) {
+        vstream_fprintf(client, "pid=%d sessions=%d %s\n", (int)getpid(), testsvc_sessions,
+                        vstring_str(line));
+        vstream_fflush(client);
+    }
+    vstring_free(line);
+    testsvc_sessions--;
+    event_server_disconnect(client);
+}
+
+static void testsvc_event(VSTREAM *client, char *service, char **argv)
+{
+    testsvc_sessions++;
+    event_enable_read(vstream_fileno(client), testsvc_event_read, client);
+}
+
 static void testsvc_buf(const char *what, char *buf, ssize_t len)
 {
     msg_info("%s pid=%d data=%.*s", what, (int)getpid(), (int)len, buf);
@@ -95,6 +124,8 @@ int main(int argc, char **argv)
     else if (strcmp(name, "testsvc-trigger") == 0)
         trigger_server_main(argc, argv, testsvc_trigger, MAIL_SERVER_POST_INIT, testsvc_post_init,
                             MAIL_SERVER_SOLITARY, MAIL_SERVER_UNLIMITED, 0);
+    else if (strcmp(name, "testsvc-event") == 0)
+        event_server_main(argc, argv, testsvc_event, MAIL_SERVER_POST_INIT, testsvc_post_init, 0);
     else if (strcmp(name, "testsvc-dgram") == 0)
         dgram_server_main(argc, argv, testsvc_dgram, MAIL_SERVER_POST_INIT, testsvc_post_init,
                           MAIL_SERVER_UNLIMITED, 0);
