@@ -27,20 +27,16 @@ static size_t maps_table_count;
 
 DICT *maps_table_open(const char *spec, int dict_flags)
 {
-    const char *open_spec = spec;
     MAPS_TABLE *tp;
 
     for (size_t i = 0; i < maps_table_count; i++)
         if (maps_tables[i].dict_flags == dict_flags && strcmp(maps_tables[i].spec, spec) == 0)
             return maps_tables[i].dict;
-    /* No proxymap client: read the table ourselves, as proxymap would. */
-    if (strncmp(open_spec, "proxy:", 6) == 0)
-        open_spec += 6;
     maps_tables = myrealloc_array(maps_tables, maps_table_count + 1, sizeof(*maps_tables));
     tp = maps_tables + maps_table_count++;
     tp->spec = mystrdup(spec);
     tp->dict_flags = dict_flags;
-    tp->dict = dict_open(open_spec, O_RDONLY, dict_flags);
+    tp->dict = dict_open(spec, O_RDONLY, dict_flags);
     if (dict_open_error(tp->dict))
         msg_warn("%s: %s", spec, dict_errtext(tp->dict));
     return tp->dict;

@@ -13,10 +13,9 @@
  * does: no half-reloaded state).
  *
  *   maps_table_open(spec, dict_flags)
- *       The DICT for "type:name", read-only, opened on first use.
- *       "proxy:type:name" is opened as "type:name" directly (no proxymap
- *       client yet; the caller reads the table itself, with its own
- *       privileges).  A table that cannot be opened comes back as a
+ *       The DICT for "type:name", read-only, opened on first use
+ *       ("proxy:type:name" is a client of the proxymap service, like any
+ *       other dict_open of it).  A table that cannot be opened comes back as a
  *       surrogate whose lookups fail (logged once here), so mail that needs
  *       it is deferred, never misrouted.
  *   maps_table_changed()

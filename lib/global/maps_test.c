@@ -83,9 +83,9 @@ static void test_cache(void)
                 maps_table_open("inline:{k1=v1}", DICT_FLAG_DEFAULT));
     PTEST_CHECK(maps_table_open("inline:{k1=v1}", DICT_FLAG_DEFAULT) !=
                 maps_table_open("inline:{k1=v1}", DICT_FLAG_NONE));
-    /* proxy: is read directly. */
+    /* proxy: goes through the proxymap client like any dict_open. */
     dict = maps_table_open("proxy:inline:{k1=v1}", DICT_FLAG_DEFAULT);
-    PTEST_STR_EQ(dict->type, "inline");
+    PTEST_STR_EQ(dict->type, "proxy");
     PTEST_CHECK(maps_table_changed() == 0);
 
     /* A table file that was replaced is noticed. */

@@ -8,7 +8,9 @@
  * then ends it with event_server_disconnect().  master hears "busy" when
  * the first session starts and "available" when the last one ends; max_idle
  * counts from then.  max_use counts connections: once reached the process
- * stops accepting and exits when its last session has ended.
+ * stops accepting and exits when its last session has ended.  The
+ * POST_ACCEPT hook runs on each new session just before the service
+ * function, and may end it with event_server_disconnect().
  *
  * -z: standard input/output is the one session; the process exits when
  * the service disconnects it.
@@ -51,7 +53,11 @@ static void event_server_start_session(VSTREAM *stream)
         mail_server_taken();
     }
     mail_server_call_begin();
-    event_server_fn(stream, mail_server.service, mail_server.argv);
+    if (mail_server.post_accept)
+        mail_server.post_accept(stream, mail_server.service, mail_server.argv);
+    /* The POST_ACCEPT hook may have ended the session already. */
+    if (htable_find(event_server_sessions, key) == stream)
+        event_server_fn(stream, mail_server.service, mail_server.argv);
     mail_server_call_end();
 }
 

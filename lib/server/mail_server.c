@@ -244,9 +244,9 @@ static void mail_server_hooks(va_list ap)
             break;
         case MAIL_SERVER_POST_ACCEPT:
             /* Trigger and dgram servers hand no client stream to anyone. */
-            if (strcmp(mail_server.kind, "single") != 0 && strcmp(mail_server.kind, "multi") != 0)
-                msg_panic("%s_server_main: MAIL_SERVER_POST_ACCEPT is for single and multi "
-                          "servers only",
+            if (strcmp(mail_server.kind, "trigger") == 0 || strcmp(mail_server.kind, "dgram") == 0)
+                msg_panic("%s_server_main: MAIL_SERVER_POST_ACCEPT is for stream servers "
+                          "(single, multi, event) only",
                           mail_server.kind);
             mail_server.post_accept = va_arg(ap, MAIL_SERVER_STREAM_FN);
             break;

@@ -72,13 +72,15 @@
  *   MAIL_SERVER_PRE_ACCEPT, void (*)(char *service, char **argv)
  *         called before accept(), each time a listening endpoint is ready
  *   MAIL_SERVER_POST_ACCEPT, void (*)(VSTREAM *client, char *service, char **argv)
- *         single and multi servers only: called once per client, right
+ *         stream servers only (single, multi, event; a trigger or dgram
+ *         server that gets it panics): called once per client, right
  *         after it was accepted (and, for "pass", after its descriptor
  *         arrived), before the service function sees the stream; also for
  *         the -z standard input/output client.  A protocol in which the
- *         server speaks first writes its hello here.  A multi server's hook
- *         may call multi_server_disconnect(client); a single server's
- *         client is served anyway, and finds the stream in error.
+ *         server speaks first writes its hello here.  A multi or event
+ *         server's hook may end the client (multi_server_disconnect,
+ *         event_server_disconnect); a single server's client is served
+ *         anyway, and finds the stream in error.
  *   MAIL_SERVER_PRE_DISCONN, void (*)(VSTREAM *client, char *service, char **argv)
  *   MAIL_SERVER_SOLITARY        (no value) refuse to run unless master
  *                               passed -l (maxproc is 1): qmgr, pickup
