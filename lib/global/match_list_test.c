@@ -22,47 +22,79 @@
 #define PARENT (MATCH_LIST_HOST | MATCH_LIST_PARENT)
 #define NET    (MATCH_LIST_HOST | MATCH_LIST_PARENT | MATCH_LIST_ADDR)
 
+/* flags with MATCH_LIST_ADDR: match_list_match_host(name, addr); else
+ * match_list_match(name). */
 typedef struct {
     const char *spec;
     int flags;
     const char *name;
+    const char *addr;
     int want;
 } LIST_CASE;
 
 static const LIST_CASE list_cases[] = {
     /* string lists: exact, case-insensitive */
-    {"a.test, b.test", 0, "a.test", 1},
-    {"a.test, b.test", 0, "B.TEST", 1},
-    {"A.Test", 0, "a.test", 1},
-    {"a.test", 0, "x.a.test", 0},
-    {".a.test", 0, "x.a.test", 0},
-    {".a.test", 0, ".a.test", 1},
-    {"inline:{a.test=1}", 0, "A.test", 1},
-    {"inline:{.a.test=1}", 0, "x.a.test", 0},
+    {"a.test, b.test", 0, "a.test", 0, 1},
+    {"a.test, b.test", 0, "B.TEST", 0, 1},
+    {"A.Test", 0, "a.test", 0, 1},
+    {"a.test", 0, "x.a.test", 0, 0},
+    {".a.test", 0, "x.a.test", 0, 0},
+    {".a.test", 0, ".a.test", 0, 1},
+    {"inline:{a.test=1}", 0, "A.test", 0, 1},
+    {"inline:{.a.test=1}", 0, "x.a.test", 0, 0},
     /* domain lists, dot style */
-    {".a.test", HOST, "x.a.test", 1},
-    {".a.test", HOST, "a.test", 0},
-    {"a.test", HOST, "x.a.test", 0},
-    {"inline:{.a.test=1}", HOST, "y.x.a.test", 1},
-    {"inline:{a.test=1}", HOST, "x.a.test", 0},
+    {".a.test", HOST, "x.a.test", 0, 1},
+    {".a.test", HOST, "a.test", 0, 0},
+    {"a.test", HOST, "x.a.test", 0, 0},
+    {"inline:{.a.test=1}", HOST, "y.x.a.test", 0, 1},
+    {"inline:{a.test=1}", HOST, "x.a.test", 0, 0},
     /* domain lists, parent style */
-    {"a.test", PARENT, "x.a.test", 1},
-    {"a.test", PARENT, "xa.test", 0},
-    {".a.test", PARENT, "x.a.test", 0},
-    {"inline:{a.test=1}", PARENT, "y.x.a.test", 1},
+    {"a.test", PARENT, "x.a.test", 0, 1},
+    {"a.test", PARENT, "xa.test", 0, 0},
+    {".a.test", PARENT, "x.a.test", 0, 0},
+    {"inline:{a.test=1}", PARENT, "y.x.a.test", 0, 1},
     /* negation: the first match wins */
-    {"!no.a.test, a.test", PARENT, "no.a.test", 0},
-    {"!no.a.test, a.test", PARENT, "x.no.a.test", 0},
-    {"!no.a.test, a.test", PARENT, "yes.a.test", 1},
-    {"!!a.test", 0, "a.test", 1},
-    {"a.test, !a.test", 0, "a.test", 1},
+    {"!no.a.test, a.test", PARENT, "no.a.test", 0, 0},
+    {"!no.a.test, a.test", PARENT, "x.no.a.test", 0, 0},
+    {"!no.a.test, a.test", PARENT, "yes.a.test", 0, 1},
+    {"!!a.test", 0, "a.test", 0, 1},
+    {"a.test, !a.test", 0, "a.test", 0, 1},
     /* table failures are not "no match" */
-    {"fail:broken", 0, "a.test", MATCH_LIST_FAIL},
-    {"b.test, fail:broken", 0, "b.test", 1},
-    {"", 0, "a.test", 0},
+    {"fail:broken", 0, "a.test", 0, MATCH_LIST_FAIL},
+    {"b.test, fail:broken", 0, "b.test", 0, 1},
+    {"", 0, "a.test", 0, 0},
     /* address literals are names in a name list */
-    {"[1.2.3.4]", 0, "[1.2.3.4]", 1},
-    {"[1.2.3.4]", HOST, "[1.2.3.5]", 0},
+    {"[1.2.3.4]", 0, "[1.2.3.4]", 0, 1},
+    {"[1.2.3.4]", HOST, "[1.2.3.5]", 0, 0},
+    /* host-or-address lists (mynetworks is a parent-style parameter) */
+    {"127.0.0.0/8", NET, 0, "127.1.2.3", 1},
+    {"127.0.0.0/8", NET, 0, "128.0.0.1", 0},
+    {"127.0.0.0/8", NET, "localhost", 0, 0},
+    {"[127.0.0.1]", NET, 0, "127.0.0.1", 1},
+    {"192.0.2.1", NET, 0, "192.0.2.1", 1},
+    {"192.0.2.1", NET, 0, "192.0.2.2", 0},
+    {"192.0.2.0/25", NET, 0, "192.0.2.127", 1},
+    {"192.0.2.0/25", NET, 0, "192.0.2.128", 0},
+    {"0.0.0.0/0", NET, 0, "203.0.113.9", 1},
+    {"0.0.0.0/0", NET, 0, "::1", 0},
+    {"::1", NET, 0, "::1", 1},
+    {"[::1]/128", NET, 0, "::1", 1},
+    {"[2001:db8::]/32", NET, 0, "2001:db8:1::5", 1},
+    {"2001:db8::/32", NET, 0, "2001:db9::5", 0},
+    {"[2001:db8::]/33", NET, 0, "2001:db8:8000::1", 0},
+    {"!192.0.2.7, 192.0.2.0/24", NET, 0, "192.0.2.7", 0},
+    {"!192.0.2.7, 192.0.2.0/24", NET, 0, "192.0.2.8", 1},
+    /* names: parent style (mynetworks is a parent-style parameter) */
+    {"example.test", NET, "mx.example.test", "198.51.100.1", 1},
+    {"example.test", NET, "MX.Example.Test", 0, 1},
+    {"example.test", NET, "unknown", "198.51.100.1", 0},
+    {"example.test", NET, 0, "198.51.100.1", 0},
+    /* tables: the name (and its parents), then the address */
+    {"inline:{example.test=ok}", NET, "a.example.test", "198.51.100.1", 1},
+    {"inline:{198.51.100.1=ok}", NET, "a.example.test", "198.51.100.1", 1},
+    {"inline:{198.51.100.1=ok}", NET, "a.example.test", "198.51.100.2", 0},
+    {"fail:x", NET, "a.example.test", "198.51.100.1", MATCH_LIST_FAIL},
+    {"192.0.2.0/24, fail:x", NET, 0, "192.0.2.1", 1},
 };
 
 static void test_lists(void)
@@ -70,62 +102,11 @@ static void test_lists(void)
     for (size_t i = 0; i < sizeof(list_cases) / sizeof(list_cases[0]); i++) {
         const LIST_CASE *c = list_cases + i;
         MATCH_LIST *list = match_list_create("test_list", c->spec, c->flags);
-        int got = match_list_match(list, c->name);
+        int got = (c->flags & MATCH_LIST_ADDR) ? match_list_match_host(list, c->name, c->addr)
+                                               : match_list_match(list, c->name);
 
         if (got != c->want)
-            PTEST_FAIL("list \"%s\" flags %d, name %s: got %d, want %d", c->spec, c->flags, c->name,
-                       got, c->want);
-        match_list_free(list);
-    }
-}
-
-typedef struct {
-    const char *spec;
-    const char *name;
-    const char *addr;
-    int want;
-} HOST_CASE;
-
-static const HOST_CASE host_cases[] = {
-    {"127.0.0.0/8", 0, "127.1.2.3", 1},
-    {"127.0.0.0/8", 0, "128.0.0.1", 0},
-    {"127.0.0.0/8", "localhost", 0, 0},
-    {"[127.0.0.1]", 0, "127.0.0.1", 1},
-    {"192.0.2.1", 0, "192.0.2.1", 1},
-    {"192.0.2.1", 0, "192.0.2.2", 0},
-    {"192.0.2.0/25", 0, "192.0.2.127", 1},
-    {"192.0.2.0/25", 0, "192.0.2.128", 0},
-    {"0.0.0.0/0", 0, "203.0.113.9", 1},
-    {"0.0.0.0/0", 0, "::1", 0},
-    {"::1", 0, "::1", 1},
-    {"[::1]/128", 0, "::1", 1},
-    {"[2001:db8::]/32", 0, "2001:db8:1::5", 1},
-    {"2001:db8::/32", 0, "2001:db9::5", 0},
-    {"[2001:db8::]/33", 0, "2001:db8:8000::1", 0},
-    {"!192.0.2.7, 192.0.2.0/24", 0, "192.0.2.7", 0},
-    {"!192.0.2.7, 192.0.2.0/24", 0, "192.0.2.8", 1},
-    /* names: parent style (mynetworks is a parent-style parameter) */
-    {"example.test", "mx.example.test", "198.51.100.1", 1},
-    {"example.test", "MX.Example.Test", 0, 1},
-    {"example.test", "unknown", "198.51.100.1", 0},
-    {"example.test", 0, "198.51.100.1", 0},
-    /* tables: the name (and its parents), then the address */
-    {"inline:{example.test=ok}", "a.example.test", "198.51.100.1", 1},
-    {"inline:{198.51.100.1=ok}", "a.example.test", "198.51.100.1", 1},
-    {"inline:{198.51.100.1=ok}", "a.example.test", "198.51.100.2", 0},
-    {"fail:x", "a.example.test", "198.51.100.1", MATCH_LIST_FAIL},
-    {"192.0.2.0/24, fail:x", 0, "192.0.2.1", 1},
-};
-
-static void test_host_lists(void)
-{
-    for (size_t i = 0; i < sizeof(host_cases) / sizeof(host_cases[0]); i++) {
-        const HOST_CASE *c = host_cases + i;
-        MATCH_LIST *list = match_list_create("mynetworks", c->spec, NET);
-        int got = match_list_match_host(list, c->name, c->addr);
-
-        if (got != c->want)
-            PTEST_FAIL("list \"%s\", name %s, addr %s: got %d, want %d", c->spec,
+            PTEST_FAIL("list \"%s\" flags %d, name %s, addr %s: got %d, want %d", c->spec, c->flags,
                        c->name ? c->name : "(null)", c->addr ? c->addr : "(null)", got, c->want);
         match_list_free(list);
     }
@@ -190,7 +171,6 @@ static void test_parent_style(void)
 
 static const PTEST_CASE cases[] = {
     {"lists", test_lists},
-    {"host_lists", test_host_lists},
     {"bad_mask", test_bad_mask},
     {"mask_too_long", test_mask_too_long},
     {"list_file", test_list_file},
