@@ -70,7 +70,9 @@ static int cleanup_bounce_hook(CLEANUP_STATE *state, const char *orig, const cha
     r.dsn_notify = notify;
     DSN_SIMPLE(&dsn, status, "failed", text);
     return bounce_one(BOUNCE_FLAG_NONE, state->queue_name, cleanup_id(state), "", 0,
-                      state->sender ? state->sender : "", "", 0, &stats, &r, "none", &dsn);
+                      state->sender ? state->sender : "",
+                      state->dsn_envid ? state->dsn_envid : "", state->dsn_ret, &stats, &r,
+                      "none", &dsn);
 }
 
 static const CLEANUP_HOOKS cleanup_hooks = {cleanup_rewrite_hook, cleanup_bounce_hook};

@@ -168,6 +168,9 @@ struct CLEANUP_STATE {
     int pend_notify;
     char *pend_orcpt;  /* "type;addr" */
     char *pend_orig;   /* O record */
+    /* DSN ENVID= and RET= of the message, for bounces cleanup sends itself */
+    char *dsn_envid;
+    int dsn_ret;
     /* duplicate filter */
     HTABLE *dups;
     size_t dup_count;

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "dsn.h"
 
 #include "cleanup_user.h"
 #include "mail_params.h"
@@ -99,6 +100,22 @@ void cleanup_recipient(CLEANUP_STATE *state, const char *addr)
 
 /* cleanup_attr - A records, in the envelope or the extracted segment */
 
+/* cleanup_set_envid, cleanup_set_ret - remember DSN ENVID= and RET= */
+
+static void cleanup_set_envid(CLEANUP_STATE *state, const char *value)
+{
+    myfree(state->dsn_envid);
+    state->dsn_envid = mystrdup(value);
+}
+
+static void cleanup_set_ret(CLEANUP_STATE *state, const char *value)
+{
+    long n;
+
+    if (safe_strtol(value, &n) && n > 0 && n <= (DSN_RET_FULL | DSN_RET_HDRS))
+        state->dsn_ret = (int)n;
+}
+
 static void cleanup_attr(CLEANUP_STATE *state, int type, const char *data, size_t len)
 {
     char *copy = mystrndup(data, len);
@@ -121,6 +138,10 @@ static void cleanup_attr(CLEANUP_STATE *state, int type, const char *data, size_
     } else {
         if (strcmp(name, MAIL_ATTR_RWR_CONTEXT) == 0)
             state->local_context = strcmp(value, "remote") != 0;
+        else if (strcmp(name, MAIL_ATTR_DSN_ENVID) == 0)
+            cleanup_set_envid(state, value);
+        else if (strcmp(name, MAIL_ATTR_DSN_RET) == 0)
+            cleanup_set_ret(state, value);
         else if (strcmp(name, "log_protocol_name") == 0)
             myfree(state->log_proto), state->log_proto = mystrdup(value);
         else if (strcmp(name, "log_helo_name") == 0)
@@ -216,10 +237,20 @@ void cleanup_envelope_record(CLEANUP_STATE *state, int type, const char *data, s
     case REC_TYPE_RRTO:
     case REC_TYPE_ERTO:
     case REC_TYPE_RDR:
-    case REC_TYPE_DSN_ENVID:
-    case REC_TYPE_DSN_RET:
         cleanup_pass(state, type, data, len);
         break;
+    case REC_TYPE_DSN_ENVID:
+    case REC_TYPE_DSN_RET: {
+        char *copy = mystrndup(data, len);
+
+        if (type == REC_TYPE_DSN_ENVID)
+            cleanup_set_envid(state, copy);
+        else
+            cleanup_set_ret(state, copy);
+        myfree(copy);
+        cleanup_pass(state, type, data, len);
+        break;
+    }
     default:
         cleanup_bad(state, "message envelope", type);
         break;

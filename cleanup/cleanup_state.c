@@ -155,6 +155,7 @@ void cleanup_state_free(CLEANUP_STATE *state)
     myfree(state->origin);
     myfree(state->pend_orcpt);
     myfree(state->pend_orig);
+    myfree(state->dsn_envid);
     myfree(state->redirect);
     myfree(state->filter);
     myfree(state);

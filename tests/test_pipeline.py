@@ -111,12 +111,16 @@ def test_header_checks_reject_bounces_and_hold_holds(instance):
                 "/^Subject: hold me/ HOLD for the admin\n")
     inst.set_params(header_checks=f"regexp:{checks}")
     inst.start()
-    inst.sendmail(["-f", "paco@example.test", "enrique"], input="Subject: reject me\n\nx\n")
+    inst.sendmail(["-f", "paco@example.test", "-R", "hdrs", "-V", "env-42", "enrique"],
+                  input="Subject: reject me\n\nx\n")
     inst.wait_for_log(r"cleanup\[\d+\]: \w+: reject: header Subject: reject me from local; "
                       r"from=<paco@example\.test> to=<enrique@example\.test>: 5\.7\.1 we do not "
                       r"want this", timeout=20)
     box = inst.wait_for_mail("paco", rb"we do not want this", timeout=20)
     assert b"multipart/report" in box
+    # The message's own DSN RET= and ENVID= shape the bounce.
+    assert b"Original-Envelope-Id: env-42" in box, box.decode()
+    assert b"text/rfc822-headers" in box and b"message/rfc822" not in box
     assert inst.read_mailbox("enrique") == b""
 
     inst.sendmail(["enrique"], input="Subject: hold me\n\nkeep\n")
