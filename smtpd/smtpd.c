@@ -131,6 +131,7 @@ static int smtpd_unknown_total;
 /* Session outcome flags (returned through state->where tricks kept simple). */
 static int smtpd_done; /* QUIT, or a 421: leave the command loop */
 
+static const char *smtpd_printable(VSTRING *out, const char *text);
 static int smtpd_bare_lf_default;
 static int smtpd_standalone_trusted; /* -z, started by someone but mail_owner */
 static DICT *smtpd_forbidden_dict;
@@ -484,6 +485,9 @@ static char *smtpd_after_prefix(char *args, const char *prefix)
     args += len;
     if (var_strict_rfc821_envelopes && (*args == ' ' || *args == '\t'))
         return 0;
+    /* "MAIL FROM:" with nothing after it is a syntax error, not a bad address. */
+    if (*skipblanks(args) == 0)
+        return 0;
     return args;
 }
 
@@ -570,7 +574,14 @@ static int smtpd_mail(SMTPD_STATE *state, char *args)
     argv_free(params);
     params = 0;
     if (var_message_size_limit > 0 && state->msg_size > var_message_size_limit) {
-        smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
+        static const char too_big[] = "552 5.3.4 Message size exceeds fixed limit";
+
+        internal = vstring_alloc(100);
+        state->sender = vstring_export(smtpd_addr_internal(addr, internal));
+        smtpd_log_reject(state, "reject", too_big, 0);
+        myfree(state->sender);
+        state->sender = 0;
+        smtpd_reply(state, "%s", too_big);
         goto bad;
     }
     internal = vstring_alloc(100);
@@ -610,6 +621,22 @@ static char *smtpd_strip_route(char *addr)
     return addr;
 }
 
+/* smtpd_notify_warn - Postfix's warning about a NOTIFY= value it does not know */
+static void smtpd_notify_warn(const char *value)
+{
+    char *copy = mystrdup(value);
+    char *cp = copy;
+    char *word;
+
+    while ((word = mystrtok(&cp, ",")) != 0)
+        if (strcasecmp(word, "NEVER") != 0 && strcasecmp(word, "SUCCESS") != 0 &&
+            strcasecmp(word, "FAILURE") != 0 && strcasecmp(word, "DELAY") != 0)
+            break;
+    if (word)
+        msg_warn("unknown DSN NOTIFY command value \"%s\" in \"%s\"", word, value);
+    myfree(copy);
+}
+
 static int smtpd_rcpt(SMTPD_STATE *state, char *args)
 {
     ARGV *params;
@@ -642,7 +669,8 @@ static int smtpd_rcpt(SMTPD_STATE *state, char *args)
 
         if (strcasecmp(name, "NOTIFY") == 0 && value) {
             if ((notify = smtpd_addr_notify(value)) < 0) {
-                smtpd_reply(state, "501 5.5.4 Bad NOTIFY parameter syntax");
+                smtpd_notify_warn(value);
+                smtpd_reply(state, "501 5.5.4 Error: Bad NOTIFY parameter syntax");
                 goto bad;
             }
         } else if (strcasecmp(name, "ORCPT") == 0 && value) {
@@ -651,7 +679,7 @@ static int smtpd_rcpt(SMTPD_STATE *state, char *args)
 
             if (semi == 0 || semi == value || smtpd_addr_xtext_decode(semi + 1, dec) == 0) {
                 vstring_free(dec);
-                smtpd_reply(state, "501 5.5.4 Bad ORCPT parameter syntax");
+                smtpd_reply(state, "501 5.5.4 Error: Bad ORCPT parameter syntax");
                 goto bad;
             }
             vstring_free(dec);
@@ -846,6 +874,9 @@ static int smtpd_data(SMTPD_STATE *state, char *args)
     int in_header = 1;
     char where[64];
 
+    /* Postfix checks the state before the syntax. */
+    if (state->sender == 0 || state->rcpt_count == 0)
+        return smtpd_data_checks(state);
     if (*skipblanks(args)) {
         smtpd_reply(state, "501 5.5.4 Syntax: DATA");
         return -1;
@@ -931,6 +962,7 @@ static void smtpd_bdat_content(SMTPD_STATE *state, const char *buf, size_t len)
 
 static int smtpd_bdat(SMTPD_STATE *state, char *args)
 {
+    char *orig_args = mystrdup(args);
     char *size_arg = mystrtok(&args, " \t");
     char *last_arg = mystrtok(&args, " \t");
     unsigned long size;
@@ -941,12 +973,21 @@ static int smtpd_bdat(SMTPD_STATE *state, char *args)
 
     if (size_arg == 0 || !alldig(size_arg) || !safe_strtoul(size_arg, &size) ||
         (last_arg && strcasecmp(last_arg, "LAST") != 0) || mystrtok(&args, " \t")) {
-        smtpd_reply(state, "501 5.5.4 Syntax: BDAT count [LAST]");
-        /* Without a valid count the stream cannot be resynchronised. */
-        if (state->sender)
-            state->bdat_state = 2;
+        /* Without a valid count the stream cannot be resynchronised:
+         * Postfix hangs up, and so do we. */
+        VSTRING *printable = vstring_alloc(100);
+
+        vstring_sprintf(state->scratch, "BDAT%s%s", *orig_args ? " " : "", orig_args);
+        msg_warn("%s: malformed BDAT command syntax from %s: %s",
+                 state->queue_id ? state->queue_id : "NOQUEUE", state->namaddr,
+                 smtpd_printable(printable, vstring_str(state->scratch)));
+        vstring_free(printable);
+        myfree(orig_args);
+        smtpd_reply(state, "521 5.5.4 Syntax: BDAT count [LAST]");
+        smtpd_done = 1;
         return -1;
     }
+    myfree(orig_args);
     last = last_arg != 0;
     if (state->bdat_state == 0) {
         if (state->sender == 0 || state->rcpt_count == 0) {
@@ -1022,7 +1063,7 @@ static int smtpd_vrfy(SMTPD_STATE *state, char *args)
         return -1;
     }
     if (*arg == 0) {
-        smtpd_reply(state, "501 5.5.4 Syntax: VRFY address");
+        smtpd_reply(state, "501 5.5.4 Syntax: VRFY address [SMTPUTF8]");
         return -1;
     }
     {
@@ -1043,12 +1084,13 @@ static int smtpd_vrfy(SMTPD_STATE *state, char *args)
         reply = smtpd_check_rcpt_known(state, vstring_str(internal));
         myfree(copy);
         argv_free(params);
-        vstring_free(internal);
         if (reply) {
-            smtpd_log_reject(state, "reject", reply, 0);
+            smtpd_log_reject(state, "reject", reply, vstring_str(internal));
             smtpd_reply(state, "%s", reply);
+            vstring_free(internal);
             return -1;
         }
+        vstring_free(internal);
     }
     smtpd_reply(state, "252 2.0.0 %s", arg);
     return 0;

@@ -1,0 +1,225 @@
+"""smtpd in a real instance, each scenario run against Debian's Postfix 3.7
+and against Postern (the mta_kind fixture) with the same expected replies,
+mailbox contents and log lines, so a Postfix run proves the expectation is
+Postfix's and a Postern run proves we match it byte for byte.
+
+Normalised before comparing: mail_name (the banner and Received: header say
+"Postfix" or "Postern"), queue ids, dates, pids.  Both run with
+smtpd_forbid_bare_newline = normalize, Postern's default (Postfix 3.9's),
+which 3.7 supports but does not default to.
+
+Clients: raw sockets (exact bytes, pipelining, smuggling), smtplib, swaks,
+"sendmail -bs".  A client outside mynetworks connects from 127.0.0.2
+(client.example.test); mynetworks = 127.0.0.1/32.
+
+Run: /usr/bin/python3 -m pytest -q tests/test_smtpd_instance.py   (as root)
+"""
+import os
+import re
+import shutil
+import socket
+
+import pytest
+
+OUTSIDER = "127.0.0.2"
+
+PARAMS = {
+    "smtpd_forbid_bare_newline": "normalize",
+    "smtpd_error_sleep_time": "0",
+}
+
+
+def norm(text):
+    """Replace what legitimately differs between runs and implementations."""
+    text = text.replace("Postfix", "MTA").replace("Postern", "MTA")
+    text = re.sub(r"\b[0-9A-F]{10,12}\b", "ID", text)
+    text = re.sub(r"\w{3}, [ \d]\d \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4} \(\w+\)", "DATE", text)
+    text = re.sub(r"\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}", "DATE", text)
+    text = re.sub(r"<\d{14}\.ID@", "<STAMP.ID@", text)
+    return text
+
+
+class Session:
+    """A raw SMTP client: send bytes, read whole replies."""
+
+    def __init__(self, inst, src=None):
+        self.s = inst.ns.connect(inst.listen, inst.port,
+                                 source_address=(src, 0) if src else None)
+        self.s.settimeout(5)
+        self.buf = b""
+        self.replies = [self.reply()]
+
+    def reply(self):
+        lines = []
+        while True:
+            while b"\r\n" not in self.buf:
+                try:
+                    data = self.s.recv(65536)
+                except ConnectionResetError:
+                    return "\n".join(lines + ["<EOF>"])
+                except socket.timeout:
+                    return "\n".join(lines + ["<TIMEOUT>"])
+                if not data:
+                    return "\n".join(lines + ["<EOF>"])
+                self.buf += data
+            line, self.buf = self.buf.split(b"\r\n", 1)
+            lines.append(line.decode("latin1"))
+            if line[3:4] != b"-":
+                return "\n".join(lines)
+
+    def send(self, data, replies=1):
+        if isinstance(data, str):
+            data = data.encode("latin1") + b"\r\n"
+        try:
+            self.s.sendall(data)
+        except OSError as e:
+            got = ["<EOF>"] * replies
+        else:
+            got = [self.reply() for _ in range(replies)]
+        self.replies += got
+        return got[0] if replies == 1 else got
+
+    def close(self):
+        self.s.close()
+
+
+def run(inst, steps, src=None):
+    """Each step: a command line (one reply) or (raw bytes, number of replies)."""
+    sess = Session(inst, src)
+    for st in steps:
+        if isinstance(st, tuple):
+            sess.send(*st)
+        else:
+            sess.send(st)
+    sess.close()
+    return [norm(r) for r in sess.replies]
+
+
+def check(got, want):
+    assert len(got) == len(want), "\n".join(got)
+    for i, (g, w) in enumerate(zip(got, want)):
+        assert g == w, f"reply {i}: got {g!r}, want {w!r}\nall: {got}"
+
+
+def log_lines(inst, regex, since=0):
+    return [norm(re.sub(r"^.*?postfix/(\w+)\[\d+\]: ", r"\1: ", line))
+            for line in inst.log_lines(regex, since=since)]
+
+
+@pytest.fixture
+def mta(mailnet, instance, mta_kind):
+    def make(**params):
+        inst = instance(mta_kind, mynetworks="127.0.0.1/32", params={**PARAMS, **params})
+        return inst.start()
+    return make
+
+
+EHLO = ("250-mail.example.test\n250-PIPELINING\n250-SIZE 10240000\n250-VRFY\n250-ETRN\n"
+        "250-ENHANCEDSTATUSCODES\n250-8BITMIME\n250-DSN\n250-SMTPUTF8\n250 CHUNKING")
+
+
+# --- the course session -----------------------------------------------------
+COURSE_MBOX = """\
+From enrique@example.test  DATE
+Return-Path: <enrique@example.test>
+X-Original-To: paco
+Delivered-To: paco@example.test
+Received: from localhost (localhost [127.0.0.1])
+\tby mail.example.test (MTA) with SMTP id ID
+\tfor <paco>; DATE
+From: enrique@example.test
+To: paco@example.test
+Subject: prueba
+Message-Id: <STAMP.ID@mail.example.test>
+Date: DATE
+
+Hola paco, que tal.
+
+"""
+
+
+def test_course_session(mta):
+    inst = mta()
+    got = run(inst, ["helo localhost", "mail from: enrique", "rcpt to: paco", "data",
+                     "From: enrique\r\nTo: paco\r\nSubject: prueba\r\n\r\nHola paco, que tal.\r\n.",
+                     "quit"])
+    check(got, ["220 mail.example.test ESMTP MTA", "250 mail.example.test", "250 2.1.0 Ok",
+                "250 2.1.5 Ok", "354 End data with <CR><LF>.<CR><LF>",
+                "250 2.0.0 Ok: queued as ID", "221 2.0.0 Bye"])
+    inst.wait_for_mail("paco", rb"que tal")
+    assert norm(inst.read_mailbox("paco").decode()) == COURSE_MBOX
+    inst.wait_for_log(r"disconnect from localhost\[127\.0\.0\.1\] helo=1 mail=1 rcpt=1 "
+                      r"data=1 quit=1 commands=5$")
+
+
+# --- every command and its errors ------------------------------------------
+def test_commands_and_errors(mta):
+    inst = mta()
+    mark = inst.log_mark()
+    got = run(inst, [
+        "NOOP", "DATA", "RCPT TO:<paco>", "BDAT 0 LAST", "VRFY paco", "HELP", "FOO bar",
+        "EHLO", "HELO", "", "EHLO client.test",
+        "MAIL FROM:<a@b> SIZE=99999999999", "MAIL FROM:<a@b> FOO=bar",
+        "MAIL FROM:<a@b> BODY=9BIT", "MAIL FROM:<a@b> RET=XX", "MAIL FROM:<a@b> ENVID=a+2",
+        "MAIL FROM:<a b>", "MAIL FROM:", "MAIL TO:<x>", "QUIT"])
+    check(got, [
+        "220 mail.example.test ESMTP MTA", "250 2.0.0 Ok",
+        "503 5.5.1 Error: need RCPT command", "503 5.5.1 Error: need MAIL command",
+        "503 5.5.1 Error: need RCPT command", "252 2.0.0 paco",
+        "500 5.5.2 Error: command not recognized", "500 5.5.2 Error: command not recognized",
+        "501 Syntax: EHLO hostname", "501 Syntax: HELO hostname", "500 5.5.2 Error: bad syntax",
+        EHLO,
+        "552 5.3.4 Message size exceeds fixed limit", "555 5.5.4 Unsupported option: FOO=bar",
+        "555 5.5.4 Unsupported option: BODY=9BIT", "501 5.5.4 Bad RET parameter syntax",
+        "501 5.5.4 Bad ENVID parameter syntax", "501 5.1.7 Bad sender address syntax",
+        "501 5.5.4 Syntax: MAIL FROM:<address>", "501 5.5.4 Syntax: MAIL FROM:<address>",
+        "221 2.0.0 Bye"])
+    got = run(inst, [
+        "EHLO client.test", "MAIL FROM:<> SMTPUTF8 BODY=8BITMIME RET=HDRS ENVID=xyz",
+        "MAIL FROM:<x@y>", "RCPT TO:<paco> NOTIFY=BOGUS", "RCPT TO:<paco> ORCPT=x",
+        "RCPT TO:<paco> FOO=1", "RCPT TO:<nosuchuser>",
+        "RCPT TO:<paco> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;paco@example.test",
+        "ETRN example.test", "RSET x", "RSET", "ETRN", "ETRN example.test",
+        "ETRN bad..domain", "VRFY", "VRFY nosuchuser", "DATA x", "MAIL FROM:<a@b>",
+        "RCPT TO:<paco>", "DATA x", "BDAT x", "QUIT"])
+    check(got, [
+        "220 mail.example.test ESMTP MTA", EHLO, "250 2.1.0 Ok",
+        "503 5.5.1 Error: nested MAIL command", "501 5.5.4 Error: Bad NOTIFY parameter syntax",
+        "501 5.5.4 Error: Bad ORCPT parameter syntax", "555 5.5.4 Unsupported option: FOO=1",
+        "550 5.1.1 <nosuchuser>: Recipient address rejected: User unknown in local "
+        "recipient table",
+        "250 2.1.5 Ok", "503 Error: MAIL transaction in progress",
+        "501 5.5.4 Syntax: RSET", "250 2.0.0 Ok", "500 Syntax: ETRN domain",
+        "459 <example.test>: service unavailable", "501 Error: invalid parameter syntax",
+        "501 5.5.4 Syntax: VRFY address [SMTPUTF8]",
+        "550 5.1.1 <nosuchuser>: Recipient address rejected: User unknown in local "
+        "recipient table",
+        "503 5.5.1 Error: need RCPT command", "250 2.1.0 Ok", "250 2.1.5 Ok",
+        "501 5.5.4 Syntax: DATA", "521 5.5.4 Syntax: BDAT count [LAST]", "<EOF>"])
+    got = run(inst, ["EHLO c", "BDAT", "QUIT"])
+    check(got, ["220 mail.example.test ESMTP MTA", EHLO,
+                "521 5.5.4 Syntax: BDAT count [LAST]", "<EOF>"])
+    inst.wait_for_log(r"disconnect from .*commands=\d+/\d+$", since=mark)
+    lines = log_lines(inst, r"smtpd\[.*(reject|warning|disconnect)", since=mark)
+    assert lines == [
+        "smtpd: NOQUEUE: reject: MAIL from localhost[127.0.0.1]: 552 5.3.4 Message size "
+        "exceeds fixed limit; from=<a@b> proto=ESMTP helo=<client.test>",
+        "smtpd: warning: Illegal address syntax from localhost[127.0.0.1] in MAIL command: "
+        "<a b>",
+        "smtpd: disconnect from localhost[127.0.0.1] helo=0/1 ehlo=1/2 mail=0/8 rcpt=0/1 "
+        "data=0/1 bdat=0/1 noop=1 vrfy=1 quit=1 unknown=0/2 commands=4/19",
+        'smtpd: warning: unknown DSN NOTIFY command value "BOGUS" in "BOGUS"',
+        "smtpd: NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 550 5.1.1 <nosuchuser>: "
+        "Recipient address rejected: User unknown in local recipient table; from=<> "
+        "to=<nosuchuser> proto=ESMTP helo=<client.test>",
+        "smtpd: warning: reject: ETRN example.test... from localhost[127.0.0.1]",
+        "smtpd: NOQUEUE: reject: VRFY from localhost[127.0.0.1]: 550 5.1.1 <nosuchuser>: "
+        "Recipient address rejected: User unknown in local recipient table; "
+        "to=<nosuchuser> proto=ESMTP helo=<client.test>",
+        "smtpd: warning: ID: malformed BDAT command syntax from localhost[127.0.0.1]: BDAT x",
+        "smtpd: disconnect from localhost[127.0.0.1] ehlo=1 mail=2/3 rcpt=2/6 data=0/2 "
+        "bdat=0/1 rset=1/2 vrfy=0/2 etrn=0/4 commands=6/21",
+        "smtpd: warning: NOQUEUE: malformed BDAT command syntax from localhost[127.0.0.1]: "
+        "BDAT",
+        "smtpd: disconnect from localhost[127.0.0.1] ehlo=1 bdat=0/1 commands=1/2",
+    ], "\n".join(lines)
