@@ -174,11 +174,13 @@ static void smtpd_log_reject(SMTPD_STATE *state, const char *what, const char *r
         quote_822_local(from, state->sender);
     if (rcpt)
         quote_822_local(to, rcpt);
-    msg_info("%s: %s: %s from %s: %s;%s%s%s%s%s%s proto=%s helo=<%s>",
+    /* Like Postfix, helo=<> is left out before HELO/EHLO. */
+    msg_info("%s: %s: %s from %s: %s;%s%s%s%s%s%s proto=%s%s%s%s",
              state->queue_id ? state->queue_id : "NOQUEUE", what, state->where, state->namaddr,
              reply, state->sender ? " from=<" : "", state->sender ? vstring_str(from) : "",
              state->sender ? ">" : "", rcpt ? " to=<" : "", rcpt ? vstring_str(to) : "",
-             rcpt ? ">" : "", state->protocol, state->helo_name ? state->helo_name : "");
+             rcpt ? ">" : "", state->protocol, state->helo_name ? " helo=<" : "",
+             state->helo_name ? state->helo_name : "", state->helo_name ? ">" : "");
     vstring_free(from);
     vstring_free(to);
 }
@@ -784,13 +786,12 @@ static int smtpd_finish(SMTPD_STATE *state, int bare_lf_seen)
     if (state->where == 0)
         state->where = "END-OF-MESSAGE";
     if (bare_lf_seen && state->bare_lf_mode == SMTPD_BARE_LF_REJECT) {
-        vstring_sprintf(reason, "%d 5.5.2 Error: bare <LF> received",
-                        var_smtpd_forbid_bare_newline_reject_code);
-        msg_info("%s: reject: %s from %s: %s", state->queue_id ? state->queue_id : "NOQUEUE",
-                 "END-OF-MESSAGE", state->namaddr, "bare <LF> received");
-        smtpd_reply(state, "%s", vstring_str(reason));
+        smtpd_log_reject(state, "reject", "bare <LF> received", state->recipient);
+        smtpd_reply(state, "%d 5.5.2 %s Error: bare <LF> received",
+                    var_smtpd_forbid_bare_newline_reject_code, var_myhostname);
     } else if (var_message_size_limit > 0 && state->act_size > var_message_size_limit) {
-        smtpd_log_reject(state, "reject", "552 5.3.4 Message size exceeds fixed limit", 0);
+        smtpd_log_reject(state, "reject", "552 5.3.4 Message size exceeds fixed limit",
+                         state->recipient);
         smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
     } else if (state->cleanup == 0) {
         smtpd_reply(state, "451 4.3.0 Error: queue file write error");
@@ -1308,7 +1309,7 @@ static void smtpd_disconnect_log(SMTPD_STATE *state)
         vstring_sprintf_append(line, " unknown=%d/%d", smtpd_unknown_ok, smtpd_unknown_total);
         total += smtpd_unknown_total;
     }
-    if (ok == total)
+    if (ok == total && total > 0)
         vstring_sprintf_append(line, " commands=%d", ok);
     else
         vstring_sprintf_append(line, " commands=%d/%d", ok, total);
@@ -1370,12 +1371,11 @@ static void smtpd_session(SMTPD_STATE *state)
             }
         }
         if (status == VSTREAM_LINE_LF && state->bare_lf_mode == SMTPD_BARE_LF_REJECT) {
-            msg_info("disallowed bare <LF> received from %s", state->namaddr);
-            smtpd_reply(state, "%d 5.5.2 Error: bare <LF> received",
-                        var_smtpd_forbid_bare_newline_reject_code);
-            if (var_smtpd_forbid_bare_newline_reject_code == 521)
-                break;
-            continue;
+            /* Postfix hangs up: what else the client sent cannot be trusted. */
+            smtpd_log_reject(state, "reject", "bare <LF> received", 0);
+            smtpd_reply(state, "%d 5.5.2 %s Error: bare <LF> received",
+                        var_smtpd_forbid_bare_newline_reject_code, var_myhostname);
+            break;
         }
         args = vstring_str(state->buffer);
         verb = mystrtok(&args, " \t");

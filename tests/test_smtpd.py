@@ -311,7 +311,7 @@ def test_smuggling_never_splits(env, mode, payload):
     msgs = env[1].messages
     assert "evil" not in "".join(transcript(out)) and "nested" not in out
     if mode == "reject" and b"\n" in payload.replace(b"\r\n", b""):
-        assert "550 5.5.2 Error: bare <LF> received" in out, out
+        assert "550 5.5.2 mail.example.test Error: bare <LF> received" in out, out
         assert msgs == []
     else:
         assert len(msgs) == 1, out

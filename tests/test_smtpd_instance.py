@@ -223,3 +223,103 @@ def test_commands_and_errors(mta):
         "BDAT",
         "smtpd: disconnect from localhost[127.0.0.1] ehlo=1 bdat=0/1 commands=1/2",
     ], "\n".join(lines)
+
+
+# --- relay protection for a client outside mynetworks -------------------------
+RELAY_TRICKS = ["x@remote.test", "x%remote.test@example.test", "x@remote.test@example.test",
+                "remote.test!x@example.test", '"x@remote.test"@example.test',
+                "@example.test:x@remote.test", "x@[127.0.0.9]", "x@remote.test.",
+                '"x%remote.test"@example.test', "remote.test!x", "x%remote.test"]
+
+
+def test_relay_tricks_from_outside(mta):
+    inst = mta()
+    mark = inst.log_mark()
+    steps = ["EHLO client.example.test", "MAIL FROM:<a@remote.test>"]
+    steps += [f"RCPT TO:<{r}>" for r in RELAY_TRICKS]
+    steps += ["RCPT TO:<paco@example.test>", "RCPT TO:<paco@localhost>", "DATA",
+              "Subject: relay test\r\n\r\nonly for paco\r\n.", "QUIT"]
+    got = run(inst, steps, src=OUTSIDER)
+    assert got[:2] == ["220 mail.example.test ESMTP MTA", EHLO]
+    assert got[2] == "250 2.1.0 Ok"
+    denied = got[3:3 + len(RELAY_TRICKS)]
+    for rcpt, reply in zip(RELAY_TRICKS, denied):
+        # Never accepted; what is left of it after routing must be refused.
+        assert reply.startswith("454 4.7.1 <") and reply.endswith(">: Relay access denied"), \
+            (rcpt, reply)
+    assert got[3 + len(RELAY_TRICKS):] == [
+        "250 2.1.5 Ok", "250 2.1.5 Ok", "354 End data with <CR><LF>.<CR><LF>",
+        "250 2.0.0 Ok: queued as ID", "221 2.0.0 Bye"]
+    inst.wait_for_mail("paco", rb"only for paco")
+    inst.wait_for_log(r"disconnect from client\.example\.test\[127\.0\.0\.2\]", since=mark)
+    lines = log_lines(inst, r"smtpd\[.*(reject|disconnect)", since=mark)
+    assert len(lines) == len(RELAY_TRICKS) + 1, "\n".join(lines)
+    assert lines[0] == (
+        "smtpd: NOQUEUE: reject: RCPT from client.example.test[127.0.0.2]: 454 4.7.1 "
+        "<x@remote.test>: Relay access denied; from=<a@remote.test> to=<x@remote.test> "
+        "proto=ESMTP helo=<client.example.test>")
+    assert lines[4] == (
+        "smtpd: NOQUEUE: reject: RCPT from client.example.test[127.0.0.2]: 454 4.7.1 "
+        "<x@remote.test@example.test>: Relay access denied; from=<a@remote.test> "
+        'to=<"x@remote.test"@example.test> proto=ESMTP helo=<client.example.test>')
+    assert lines[-1] == (
+        "smtpd: disconnect from client.example.test[127.0.0.2] ehlo=1 mail=1 rcpt=2/13 "
+        "data=1 quit=1 commands=6/17")
+
+
+# --- SMTP smuggling ------------------------------------------------------------
+SMUGGLE = [b"\n.\n", b"\r.\r", b"\n.\r\n", b"\r\n.\n", b"\r.\r\n", b"\n..\n"]
+
+
+@pytest.mark.parametrize("bare_lf", ["normalize", "reject"])
+def test_smuggling_never_splits(mailnet, instance, mta_kind, bare_lf):
+    inst = instance(mta_kind, mynetworks="127.0.0.1/32",
+                    params={**PARAMS, "smtpd_forbid_bare_newline": bare_lf})
+    inst.start()
+    mark = inst.log_mark()
+    results = []
+    for i, seq in enumerate(SMUGGLE):
+        evil = (b"MAIL FROM:<evil@remote.test>\r\nRCPT TO:<enrique@example.test>\r\n"
+                b"DATA\r\nSubject: smuggled\r\n\r\nsmuggled\r\n.\r\n")
+        body = (f"Subject: carrier {i}\r\n\r\nline one\r\n".encode() + seq[:-1] + seq[-1:]
+                + evil)
+        got = run(inst, ["EHLO client.example.test", "MAIL FROM:<a@remote.test>",
+                         "RCPT TO:<paco@example.test>", "DATA", (body, 1), "QUIT"],
+                  src=OUTSIDER)
+        results.append(got[5:])
+    if bare_lf == "normalize":
+        # One message per session, the rest of the "evil" text is its content.
+        assert all(r == ["250 2.0.0 Ok: queued as ID", "221 2.0.0 Bye"] for r in results)
+        inst.wait_for_log(r"disconnect from .*commands=5$", since=mark)
+        for _ in range(50):
+            mbox = inst.read_mailbox("paco") if os.path.exists(inst.mailbox_path("paco")) else b""
+            if mbox.count(b"\nFrom ") + mbox.startswith(b"From ") == len(SMUGGLE):
+                break
+            inst.wait_for_queue_empty()
+        assert mbox.count(b"Subject: carrier") == len(SMUGGLE)
+        assert mbox.count(b"Subject: smuggled") == len(SMUGGLE)   # as content
+    else:
+        # reject: bare <LF> in content (the CR-only variants carry none).
+        for seq, r in zip(SMUGGLE, results):
+            if b"\n" in seq.replace(b"\r\n", b""):
+                assert r == ["550 5.5.2 mail.example.test Error: bare <LF> received",
+                             "221 2.0.0 Bye"], (seq, r)
+            else:
+                assert r == ["250 2.0.0 Ok: queued as ID", "221 2.0.0 Bye"], (seq, r)
+        inst.wait_for_log(r"disconnect from .*commands=\d+/\d+$", since=mark)
+        assert log_lines(inst, r"bare <LF>", since=mark)[0] == (
+            "smtpd: ID: reject: END-OF-MESSAGE from client.example.test[127.0.0.2]: bare <LF> "
+            "received; from=<a@remote.test> to=<paco@example.test> proto=ESMTP "
+            "helo=<client.example.test>")
+        # A command line ending in a bare <LF>.
+        mark = inst.log_mark()
+        got = run(inst, [(b"EHLO client.example.test\n", 1), "QUIT"], src=OUTSIDER)
+        assert got[1:] == ["550 5.5.2 mail.example.test Error: bare <LF> received", "<EOF>"]
+        inst.wait_for_log(r"disconnect from .*commands=0/0$", since=mark)
+        assert log_lines(inst, r"smtpd\[", since=mark)[-3:] == [
+            "smtpd: connect from client.example.test[127.0.0.2]",
+            "smtpd: NOQUEUE: reject: CONNECT from client.example.test[127.0.0.2]: bare <LF> "
+            "received; proto=SMTP",
+            "smtpd: disconnect from client.example.test[127.0.0.2] commands=0/0"]
+    inst.wait_for_queue_empty()
+    assert not os.path.exists(inst.mailbox_path("enrique"))
