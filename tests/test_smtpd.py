@@ -247,7 +247,7 @@ def test_postfix_replies(env):
             "503 5.5.1 Error: nested MAIL command",
             "550 5.1.1 <nosuch@example.test>: Recipient address rejected: User unknown in local "
             "recipient table",
-            "250 2.1.5 Ok", "501 5.5.4 Bad NOTIFY parameter syntax",
+            "250 2.1.5 Ok", "501 5.5.4 Error: Bad NOTIFY parameter syntax",
             "250 2.1.5 Ok", "503 Error: MAIL transaction in progress",
             "503 Error: MAIL transaction in progress", "501 5.5.4 Syntax: DATA",
             "503 5.5.1 Error: nested MAIL command", "501 5.5.4 Syntax: RCPT TO:<address>",
