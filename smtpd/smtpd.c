@@ -140,7 +140,11 @@ static int smtpd_forbidden_nonalpha;
 
 /* ---------------------------------------------------------------- replies */
 
-/* smtpd_reply - send one reply line; 4xx/5xx count as errors */
+/* smtpd_reply - send one reply line; 4xx/5xx count as errors unless
+ * smtpd_reply_not_error is set (recipients over the limit, within
+ * smtpd_recipient_overshoot_limit) */
+static int smtpd_reply_not_error;
+
 static void __attribute__((format(printf, 2, 3)))
 smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
 {
@@ -150,7 +154,8 @@ smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
     vstring_reset(state->scratch);
     vstring_vsprintf_append(state->scratch, fmt, ap);
     va_end(ap);
-    if (state->scratch->data[0] == '4' || state->scratch->data[0] == '5') {
+    if ((state->scratch->data[0] == '4' || state->scratch->data[0] == '5') &&
+        !smtpd_reply_not_error) {
         state->error_count++;
         if (state->error_count > var_smtpd_soft_error_limit && var_smtpd_error_sleep_time > 0) {
             vstream_fflush(state->client);
@@ -697,9 +702,14 @@ static int smtpd_rcpt(SMTPD_STATE *state, char *args)
     argv_free(params);
     params = 0;
     if (state->rcpt_count >= var_smtpd_recipient_limit) {
-        state->rcpt_overshoot++;
+        /* Not an error (the client is to send the rest later, RFC 5321
+         * 4.5.3.1.10) until it overshoots by too much; Postfix even counts
+         * it as a successful RCPT in the disconnect statistics. */
+        smtpd_reply_not_error = ++state->rcpt_overshoot <= var_smtpd_recipient_overshoot_limit;
         smtpd_reply(state, "452 4.5.3 Error: too many recipients");
-        goto bad;
+        smtpd_reply_not_error = 0;
+        myfree(orcpt);
+        return 0;
     }
     internal = vstring_alloc(100);
     smtpd_addr_internal(addr, internal);
@@ -790,9 +800,10 @@ static int smtpd_finish(SMTPD_STATE *state, int bare_lf_seen)
         smtpd_reply(state, "%d 5.5.2 %s Error: bare <LF> received",
                     var_smtpd_forbid_bare_newline_reject_code, var_myhostname);
     } else if (var_message_size_limit > 0 && state->act_size > var_message_size_limit) {
-        smtpd_log_reject(state, "reject", "552 5.3.4 Message size exceeds fixed limit",
-                         state->recipient);
-        smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
+        /* Postfix's wording here is cleanup's (the content hit the limit). */
+        msg_warn("%s: queue file size limit exceeded",
+                 state->queue_id ? state->queue_id : "NOQUEUE");
+        smtpd_reply(state, "552 5.3.4 Error: message file too big");
     } else if (state->cleanup == 0) {
         smtpd_reply(state, "451 4.3.0 Error: queue file write error");
     } else if (state->postdrop_pid) {
@@ -1406,7 +1417,7 @@ static void smtpd_session(SMTPD_STATE *state)
         }
         cmd->total++;
         state->where = cmd->name;
-        if (cmd->junk && ++state->junk_cmds > var_smtpd_junk_command_limit)
+        if (cmd->junk && state->junk_cmds++ > var_smtpd_junk_command_limit)
             state->error_count++;
         status = cmd->action(state, args);
         if (status == -2) {

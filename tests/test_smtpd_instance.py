@@ -323,3 +323,56 @@ def test_smuggling_never_splits(mailnet, instance, mta_kind, bare_lf):
             "smtpd: disconnect from client.example.test[127.0.0.2] commands=0/0"]
     inst.wait_for_queue_empty()
     assert not os.path.exists(inst.mailbox_path("enrique"))
+
+
+# --- limits -----------------------------------------------------------------------
+def test_limits(mta):
+    inst = mta(message_size_limit="2000", smtpd_recipient_limit="2",
+               smtpd_hard_error_limit="6", smtpd_junk_command_limit="3")
+    mark = inst.log_mark()
+    ehlo = EHLO.replace("SIZE 10240000", "SIZE 2000")
+    big = b"Subject: big\r\n\r\n" + b"x" * 70 + b"\r\n"
+    got = run(inst, ["EHLO client.test", "MAIL FROM:<a@b> SIZE=2001", "MAIL FROM:<a@b> SIZE=10",
+                     "RCPT TO:<paco>", "RCPT TO:<enrique>", "RCPT TO:<root>", "DATA",
+                     (big * 40 + b".\r\n", 1), "QUIT"])
+    check(got, ["220 mail.example.test ESMTP MTA", ehlo,
+                "552 5.3.4 Message size exceeds fixed limit", "250 2.1.0 Ok", "250 2.1.5 Ok",
+                "250 2.1.5 Ok", "452 4.5.3 Error: too many recipients",
+                "354 End data with <CR><LF>.<CR><LF>",
+                "552 5.3.4 Error: message file too big", "221 2.0.0 Bye"])
+    # Junk commands beyond the limit count as errors; the hard limit hangs up.
+    got = run(inst, ["NOOP", "NOOP", "NOOP", "NOOP", "NOOP", "VRFY paco", "RSET", "FOO", "BAR",
+                     "BAZ", "QUX"])
+    check(got, ["220 mail.example.test ESMTP MTA"] + ["250 2.0.0 Ok"] * 5 +
+          ["252 2.0.0 paco", "250 2.0.0 Ok"] + ["500 5.5.2 Error: command not recognized"] * 3
+          + ["421 4.7.0 mail.example.test Error: too many errors"])
+    inst.wait_for_log(r"disconnect from .*unknown=0/3 commands=7/10$", since=mark)
+    lines = log_lines(inst, r"smtpd\[.*(reject|disconnect|too many|queue file size)", since=mark)
+    assert lines == [
+        "smtpd: NOQUEUE: reject: MAIL from localhost[127.0.0.1]: 552 5.3.4 Message size "
+        "exceeds fixed limit; from=<a@b> proto=ESMTP helo=<client.test>",
+        "smtpd: warning: ID: queue file size limit exceeded",
+        "smtpd: disconnect from localhost[127.0.0.1] ehlo=1 mail=1/2 rcpt=3 data=0/1 quit=1 "
+        "commands=6/8",
+        "smtpd: too many errors after UNKNOWN from localhost[127.0.0.1]",
+        "smtpd: disconnect from localhost[127.0.0.1] rset=1 noop=5 vrfy=1 unknown=0/3 "
+        "commands=7/10",
+    ], "\n".join(lines)
+
+
+def test_line_length_and_timeout(mta):
+    inst = mta(smtpd_timeout="2s")
+    mark = inst.log_mark()
+    long_header = b"X-Long: " + b"y" * 5000 + b"\r\n"
+    got = run(inst, ["EHLO client.test", "MAIL FROM:<a@b>", "RCPT TO:<paco>", "DATA",
+                     (b"Subject: long\r\n" + long_header + b"\r\nbody " + b"z" * 7000 +
+                      b"\r\n.\r\n", 1), "QUIT"])
+    assert got[-2:] == ["250 2.0.0 Ok: queued as ID", "221 2.0.0 Bye"]
+    mbox = inst.wait_for_mail("paco", rb"body z")
+    # Over-long lines are split, never truncated or lost.
+    assert mbox.count(b"y") >= 5000 and mbox.count(b"z") >= 7000
+    sess = Session(inst)
+    assert sess.reply() == "421 4.4.2 mail.example.test Error: timeout exceeded"
+    sess.close()
+    inst.wait_for_log(r"timeout after CONNECT from localhost\[127\.0\.0\.1\]", since=mark)
+    inst.wait_for_log(r"disconnect from localhost\[127\.0\.0\.1\] commands=0/0$", since=mark)
