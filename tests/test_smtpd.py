@@ -346,7 +346,8 @@ def test_data_dot_unstuffing(env):
 def test_message_size_limit(env):
     out, log = run(env, b"EHLO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<paco@example.test>\r\nDATA\r\n"
                         + b"x" * 200 + b"\r\n.\r\nQUIT\r\n", {"message_size_limit": "100"})
-    assert "552 5.3.4 Message size exceeds fixed limit" in out and env[1].messages == []
+    assert "552 5.3.4 Error: message file too big" in out and env[1].messages == []
+    assert "queue file size limit exceeded" in log
     assert "250-SIZE 100" in out
 
 
