@@ -376,3 +376,70 @@ def test_line_length_and_timeout(mta):
     sess.close()
     inst.wait_for_log(r"timeout after CONNECT from localhost\[127\.0\.0\.1\]", since=mark)
     inst.wait_for_log(r"disconnect from localhost\[127\.0\.0\.1\] commands=0/0$", since=mark)
+
+
+# --- pipelining misuse --------------------------------------------------------------
+def test_improper_pipelining_is_logged(mta):
+    inst = mta()
+    mark = inst.log_mark()
+    rcpts = b"RCPT TO:<paco@example.test>\r\n" * 8
+    got = run(inst, [(b"EHLO client.test\r\nMAIL FROM:<a@b>\r\n" + rcpts + b"RSET\r\n", 11),
+                     "QUIT"])
+    assert got[1:] == [EHLO, "250 2.1.0 Ok"] + ["250 2.1.5 Ok"] * 8 + ["250 2.0.0 Ok",
+                                                                         "221 2.0.0 Bye"]
+    inst.wait_for_log(r"disconnect from localhost", since=mark)
+    lines = log_lines(inst, r"improper command pipelining", since=mark)
+    assert lines == [
+        "smtpd: improper command pipelining after EHLO from localhost[127.0.0.1]: "
+        "MAIL FROM:<a@b>\\r\\nRCPT TO:<paco@example.test>\\r\\nRCPT TO:<paco@example.test>"
+        "\\r\\nRCPT TO:<paco@example.tes"]
+
+
+# --- real clients -------------------------------------------------------------------
+def test_smtplib_and_swaks(mta):
+    inst = mta()
+    with inst.smtp(local_hostname="client.test") as s:
+        code, _ = s.ehlo()
+        assert code == 250 and s.has_extn("chunking") and s.has_extn("pipelining")
+        refused = s.sendmail("enrique@example.test", ["paco@example.test", "nosuch@example.test"],
+                             b"Subject: smtplib\r\n\r\nvia smtplib\r\n", mail_options=["SMTPUTF8"],
+                             rcpt_options=["NOTIFY=FAILURE"])
+        assert refused == {"nosuch@example.test": (
+            550, b"5.1.1 <nosuch@example.test>: Recipient address rejected: User unknown in "
+                 b"local recipient table")}
+        assert s.verify("paco") == (252, b"2.0.0 paco")
+    inst.wait_for_mail("paco", rb"via smtplib")
+    if shutil.which("swaks") is None:
+        pytest.skip("swaks not installed")
+    p = inst.swaks("--to", "paco@example.test", "--from", "enrique@example.test",
+                   "--helo", "client.test", "--header", "Subject: via swaks", "--body", "swaks body",
+                   "--pipeline")
+    assert re.search(r"<-  250 2\.0\.0 Ok: queued as [0-9A-F]+", p.stdout), p.stdout
+    p = inst.swaks("--to", "x@remote.test", "--from", "a@remote.test", "--server", inst.listen,
+                   "--local-interface", OUTSIDER, "--quit-after", "RCPT", check=False)
+    assert "<** 454 4.7.1 <x@remote.test>: Relay access denied" in p.stdout, p.stdout
+    mbox = inst.wait_for_mail("paco", rb"swaks body")
+    assert mbox.count(b"\nFrom enrique@example.test ") + 1 == 2
+
+
+# --- sendmail -bs ---------------------------------------------------------------------
+def test_sendmail_bs(mta):
+    inst = mta()
+    sm = inst.bin("sendmail")
+    session = ("EHLO x\r\nMAIL FROM:<root@example.test>\r\nRCPT TO:<x@remote.test>\r\n"
+               "RCPT TO:<paco>\r\nDATA\r\nSubject: bs\r\n\r\nvia -bs\r\n.\r\nQUIT\r\n")
+    p = inst.ns.run([sm, "-C", inst.conf, "-bs"], input=session)
+    lines = norm(p.stdout).replace("\r\n", "\n").splitlines()
+    # As root: no relay restrictions (Postfix's stand-alone mode), so the
+    # remote recipient is accepted too; the message goes through postdrop.
+    assert lines[:11] == ["220 mail.example.test ESMTP MTA"] + EHLO.splitlines()
+    assert lines[11:15] == ["250 2.1.0 Ok", "250 2.1.5 Ok", "250 2.1.5 Ok",
+                            "354 End data with <CR><LF>.<CR><LF>"]
+    # Postfix names the maildrop file; Postern's postdrop does not report it.
+    assert re.fullmatch(r"250 2\.0\.0 Ok: queued( as ID)?", lines[15]), lines
+    assert lines[16:] == ["221 2.0.0 Bye"]
+    mbox = norm(inst.wait_for_mail("paco", rb"via -bs").decode())
+    assert "Received: by mail.example.test (MTA, from userid 0)\n\tid ID; DATE\n" \
+           "Received: from x (localhost [127.0.0.1])\n\tby mail.example.test (MTA) with ESMTP" \
+           in mbox, mbox
+    inst.wait_for_log(r"pickup\[\d+\]: \w+: uid=0 from=<root@example\.test>")
