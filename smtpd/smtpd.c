@@ -87,6 +87,7 @@
 #include "smtpd.h"
 #include "smtpd_addr.h"
 #include "smtpd_check.h"
+#include "smtpd_xclient.h"
 #include "stringops.h"
 
 /* Queue-file attributes smtpd writes (Postfix's names). */
@@ -118,12 +119,17 @@ static int smtpd_noop(SMTPD_STATE *, char *);
 static int smtpd_vrfy(SMTPD_STATE *, char *);
 static int smtpd_etrn(SMTPD_STATE *, char *);
 static int smtpd_quit(SMTPD_STATE *, char *);
+static int smtpd_xclient_cmd(SMTPD_STATE *, char *);
+static int smtpd_xforward_cmd(SMTPD_STATE *, char *);
 
 static SMTPD_CMD smtpd_cmds[] = {
-    {"HELO", smtpd_helo, 0, 0, 0}, {"EHLO", smtpd_ehlo, 0, 0, 0}, {"MAIL", smtpd_mail, 0, 0, 0},
-    {"RCPT", smtpd_rcpt, 0, 0, 0}, {"DATA", smtpd_data, 0, 0, 0}, {"BDAT", smtpd_bdat, 0, 0, 0},
-    {"RSET", smtpd_rset, 1, 0, 0}, {"NOOP", smtpd_noop, 1, 0, 0}, {"VRFY", smtpd_vrfy, 1, 0, 0},
-    {"ETRN", smtpd_etrn, 1, 0, 0}, {"QUIT", smtpd_quit, 0, 0, 0}, {0, 0, 0, 0, 0},
+    {"HELO", smtpd_helo, 0, 0, 0},           {"EHLO", smtpd_ehlo, 0, 0, 0},
+    {"XCLIENT", smtpd_xclient_cmd, 0, 0, 0}, {"XFORWARD", smtpd_xforward_cmd, 0, 0, 0},
+    {"MAIL", smtpd_mail, 0, 0, 0},           {"RCPT", smtpd_rcpt, 0, 0, 0},
+    {"DATA", smtpd_data, 0, 0, 0},           {"BDAT", smtpd_bdat, 0, 0, 0},
+    {"RSET", smtpd_rset, 1, 0, 0},           {"NOOP", smtpd_noop, 1, 0, 0},
+    {"VRFY", smtpd_vrfy, 1, 0, 0},           {"ETRN", smtpd_etrn, 1, 0, 0},
+    {"QUIT", smtpd_quit, 0, 0, 0},           {0, 0, 0, 0, 0},
 };
 static int smtpd_unknown_ok;
 static int smtpd_unknown_total;
@@ -231,11 +237,15 @@ static void smtpd_mail_reset(SMTPD_STATE *state)
     state->bdat_bare_lf = 0;
     state->bdat_last = 0;
     vstring_reset(state->bdat_line);
+    smtpd_xforward_reset(state);
 }
 
 /* smtpd_rewrite_context - "local" when local_header_rewrite_clients matches */
 static const char *smtpd_rewrite_context(SMTPD_STATE *state)
 {
+    /* A content filter says where the mail it returns came from. */
+    if (state->fwd_source)
+        return strcmp(state->fwd_source, "LOCAL") == 0 ? "local" : "remote";
     return smtpd_check_local_header_client(state) ? "local" : "remote";
 }
 
@@ -344,7 +354,21 @@ static int smtpd_cleanup_open(SMTPD_STATE *state)
     }
     state->cleanup = s;
     state->queue_id = vstring_export(id);
-    msg_info("%s: client=%s", state->queue_id, state->namaddr);
+    if (state->fwd_set) {
+        VSTRING *line = vstring_alloc(100);
+
+        vstring_sprintf(line, "%s: client=%s", state->queue_id, state->namaddr);
+        if (state->fwd_ident)
+            vstring_sprintf_append(line, ", orig_queue_id=%s", state->fwd_ident);
+        if (state->fwd_name || state->fwd_addr)
+            vstring_sprintf_append(line, ", orig_client=%s[%s]",
+                                   state->fwd_name ? state->fwd_name : "unknown",
+                                   state->fwd_addr ? state->fwd_addr : "unknown");
+        msg_info("%s", vstring_str(line));
+        vstring_free(line);
+    } else {
+        msg_info("%s: client=%s", state->queue_id, state->namaddr);
+    }
     attr_print(s, ATTR_FLAG_NONE,
                SEND_ATTR_INT(MAIL_ATTR_FLAGS, CLEANUP_FLAG_MASK_EXTERNAL | CLEANUP_FLAG_SMTP_REPLY |
                                                   (state->smtputf8 ? CLEANUP_FLAG_SMTPUTF8 : 0) |
@@ -353,13 +377,32 @@ static int smtpd_cleanup_open(SMTPD_STATE *state)
     rec_vstream_fprintf(s, REC_TYPE_TIME, "%ld %ld", (long)state->arrival.tv_sec,
                         (long)state->arrival.tv_usec);
 #define ATTR_REC(n, v) rec_vstream_fprintf(s, REC_TYPE_ATTR, "%s=%s", (n), (v))
-    ATTR_REC(MAIL_ATTR_LOG_CLIENT_NAME, state->name);
-    ATTR_REC(MAIL_ATTR_LOG_CLIENT_ADDR, state->addr);
-    ATTR_REC(SMTPD_ATTR_LOG_PORT, state->port);
-    ATTR_REC(MAIL_ATTR_LOG_ORIGIN, state->namaddr);
-    if (state->helo_name)
-        ATTR_REC(MAIL_ATTR_LOG_HELO_NAME, state->helo_name);
-    ATTR_REC(MAIL_ATTR_LOG_PROTO_NAME, state->protocol);
+    if (state->fwd_set) {
+        /* Log attributes name the original client (XFORWARD); the client_*
+         * ones below stay who really talked to us. */
+        const char *fname = state->fwd_name ? state->fwd_name : "unknown";
+        const char *faddr = state->fwd_addr ? state->fwd_addr : "unknown";
+        VSTRING *origin = vstring_alloc(100);
+
+        ATTR_REC(MAIL_ATTR_LOG_CLIENT_NAME, fname);
+        ATTR_REC(MAIL_ATTR_LOG_CLIENT_ADDR, faddr);
+        if (state->fwd_port)
+            ATTR_REC(SMTPD_ATTR_LOG_PORT, state->fwd_port);
+        vstring_sprintf(origin, "%s[%s]", fname, faddr);
+        ATTR_REC(MAIL_ATTR_LOG_ORIGIN, vstring_str(origin));
+        vstring_free(origin);
+        if (state->fwd_helo)
+            ATTR_REC(MAIL_ATTR_LOG_HELO_NAME, state->fwd_helo);
+        ATTR_REC(MAIL_ATTR_LOG_PROTO_NAME, state->fwd_proto ? state->fwd_proto : state->protocol);
+    } else {
+        ATTR_REC(MAIL_ATTR_LOG_CLIENT_NAME, state->name);
+        ATTR_REC(MAIL_ATTR_LOG_CLIENT_ADDR, state->addr);
+        ATTR_REC(SMTPD_ATTR_LOG_PORT, state->port);
+        ATTR_REC(MAIL_ATTR_LOG_ORIGIN, state->namaddr);
+        if (state->helo_name)
+            ATTR_REC(MAIL_ATTR_LOG_HELO_NAME, state->helo_name);
+        ATTR_REC(MAIL_ATTR_LOG_PROTO_NAME, state->protocol);
+    }
     ATTR_REC(SMTPD_ATTR_CLIENT_NAME, state->name);
     ATTR_REC(SMTPD_ATTR_REVERSE_NAME, state->reverse_name);
     ATTR_REC(SMTPD_ATTR_CLIENT_ADDR, state->addr);
@@ -434,8 +477,8 @@ static int smtpd_ehlo_discarded(const char *keyword)
 static int smtpd_ehlo(SMTPD_STATE *state, char *args)
 {
     static const char *keywords[] = {
-        "PIPELINING", "SIZE", "VRFY",     "ETRN",    "ENHANCEDSTATUSCODES",
-        "8BITMIME",   "DSN",  "SMTPUTF8", "CHUNKING"};
+        "PIPELINING",          "SIZE",     "VRFY", "ETRN",     "XCLIENT", "XFORWARD",
+        "ENHANCEDSTATUSCODES", "8BITMIME", "DSN",  "SMTPUTF8", "CHUNKING"};
     ARGV *lines;
 
     if (smtpd_helo_common(state, args, "EHLO") < 0)
@@ -449,6 +492,17 @@ static int smtpd_ehlo(SMTPD_STATE *state, char *args)
             continue;
         if (strcmp(keywords[i], "SMTPUTF8") == 0 && !var_smtputf8_enable)
             continue;
+        if (strcmp(keywords[i], "XCLIENT") == 0) {
+            if (state->xclient_ok)
+                argv_add(lines, "XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN DESTADDR "
+                                "DESTPORT");
+            continue;
+        }
+        if (strcmp(keywords[i], "XFORWARD") == 0) {
+            if (state->xforward_ok)
+                argv_add(lines, "XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT");
+            continue;
+        }
         if (strcmp(keywords[i], "SIZE") == 0) {
             if (var_message_size_limit > 0) {
                 vstring_sprintf(state->scratch, "SIZE %ld", var_message_size_limit);
@@ -1176,6 +1230,34 @@ static int smtpd_etrn(SMTPD_STATE *state, char *args)
     }
 }
 
+/* XCLIENT: on success the session starts over as the new client, with a
+ * new greeting; Postfix does not count it as a successful command. */
+static int smtpd_xclient_cmd(SMTPD_STATE *state, char *args)
+{
+    VSTRING *reply = vstring_alloc(100);
+
+    if (smtpd_xclient(state, args, reply) < 0) {
+        smtpd_reply(state, "%s", vstring_str(reply));
+    } else {
+        state->bare_lf_mode = smtpd_bare_lf_default;
+        if (state->bare_lf_mode != SMTPD_BARE_LF_NO && smtpd_check_bare_lf_excluded(state))
+            state->bare_lf_mode = SMTPD_BARE_LF_NO;
+        smtpd_reply(state, "220 %s", var_smtpd_banner);
+    }
+    vstring_free(reply);
+    return -1;
+}
+
+static int smtpd_xforward_cmd(SMTPD_STATE *state, char *args)
+{
+    VSTRING *reply = vstring_alloc(100);
+    int rc = smtpd_xforward(state, args, reply);
+
+    smtpd_reply(state, "%s", vstring_str(reply));
+    vstring_free(reply);
+    return rc;
+}
+
 static int smtpd_quit(SMTPD_STATE *state, char *args)
 {
     smtpd_reply(state, "221 2.0.0 Bye");
@@ -1463,6 +1545,8 @@ static void smtpd_service(VSTREAM *stream, char *service, char **argv)
     /* Like Postfix's sendmail -bs: access controls apply in stand-alone
      * mode only when it was started by mail_owner. */
     state.access_off = state.standalone && smtpd_standalone_trusted;
+    state.xclient_ok = !state.standalone && smtpd_check_xclient_host(&state);
+    state.xforward_ok = !state.standalone && smtpd_check_xforward_host(&state);
     state.is_mynetworks = state.access_off || smtpd_check_mynetworks(&state);
     state.bare_lf_mode = smtpd_bare_lf_default;
     if (state.bare_lf_mode != SMTPD_BARE_LF_NO && smtpd_check_bare_lf_excluded(&state))

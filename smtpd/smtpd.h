@@ -34,6 +34,11 @@ typedef struct SMTPD_STATE {
     int reverse_name_status;
     int is_mynetworks;   /* the client matches mynetworks */
     int access_off;      /* stand-alone, not started by mail_owner: no checks */
+    int xclient_ok;      /* smtpd_authorized_xclient_hosts matches */
+    int xforward_ok;     /* smtpd_authorized_xforward_hosts matches */
+    /* XFORWARD: the original client of the next transaction (null: unknown). */
+    int fwd_set;
+    char *fwd_name, *fwd_addr, *fwd_port, *fwd_proto, *fwd_helo, *fwd_ident, *fwd_source;
     int bare_lf_mode;    /* SMTPD_BARE_LF_* for this client */
     /* The session. */
     char *helo_name;     /* HELO/EHLO argument or null */

@@ -348,6 +348,8 @@ static HTABLE *smtpd_dicts;   /* type:name -> DICT * */
 static HTABLE *smtpd_warned;  /* "not supported" warnings given */
 static SMTPD_NETLIST *smtpd_mynetworks;
 static SMTPD_NETLIST *smtpd_bare_lf_exclusions;
+static SMTPD_NETLIST *smtpd_xclient_hosts;
+static SMTPD_NETLIST *smtpd_xforward_hosts;
 static ARGV *smtpd_list_client, *smtpd_list_helo, *smtpd_list_sender, *smtpd_list_relay,
     *smtpd_list_rcpt, *smtpd_list_data, *smtpd_list_eod, *smtpd_list_etrn;
 static ARGV *smtpd_local_rcpt_maps, *smtpd_virt_alias_maps, *smtpd_virt_mbox_maps,
@@ -422,6 +424,10 @@ void smtpd_check_init(void)
     smtpd_mynetworks = smtpd_netlist_parse("mynetworks", var_mynetworks);
     smtpd_bare_lf_exclusions = smtpd_netlist_parse("smtpd_forbid_bare_newline_exclusions",
                                                    var_smtpd_forbid_bare_newline_exclusions);
+    smtpd_xclient_hosts =
+        smtpd_netlist_parse("smtpd_authorized_xclient_hosts", var_smtpd_authorized_xclient_hosts);
+    smtpd_xforward_hosts =
+        smtpd_netlist_parse("smtpd_authorized_xforward_hosts", var_smtpd_authorized_xforward_hosts);
     smtpd_list_client =
         smtpd_check_parse("smtpd_client_restrictions", var_smtpd_client_restrictions);
     smtpd_list_helo = smtpd_check_parse("smtpd_helo_restrictions", var_smtpd_helo_restrictions);
@@ -452,6 +458,16 @@ void smtpd_check_session_init(SMTPD_STATE *state)
 int smtpd_check_mynetworks(SMTPD_STATE *state)
 {
     return smtpd_netlist_match(smtpd_mynetworks, state->name, state->addr) > 0;
+}
+
+int smtpd_check_xclient_host(SMTPD_STATE *state)
+{
+    return smtpd_netlist_match(smtpd_xclient_hosts, state->name, state->addr) > 0;
+}
+
+int smtpd_check_xforward_host(SMTPD_STATE *state)
+{
+    return smtpd_netlist_match(smtpd_xforward_hosts, state->name, state->addr) > 0;
 }
 
 int smtpd_check_bare_lf_excluded(SMTPD_STATE *state)

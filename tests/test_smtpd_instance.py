@@ -443,3 +443,60 @@ def test_sendmail_bs(mta):
            "Received: from x (localhost [127.0.0.1])\n\tby mail.example.test (MTA) with ESMTP" \
            in mbox, mbox
     inst.wait_for_log(r"pickup\[\d+\]: \w+: uid=0 from=<root@example\.test>")
+
+
+# --- XCLIENT and XFORWARD -------------------------------------------------------------
+XEHLO = EHLO.replace("250-ETRN\n", "250-ETRN\n250-XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT "
+                     "LOGIN DESTADDR DESTPORT\n250-XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT\n")
+
+
+def test_xclient_xforward(mta):
+    inst = mta(smtpd_authorized_xclient_hosts="127.0.0.1",
+               smtpd_authorized_xforward_hosts="127.0.0.1")
+    mark = inst.log_mark()
+    got = run(inst, ["EHLO proxy.test", "XCLIENT", "XCLIENT FOO=bar", "XCLIENT ADDR=bogus",
+                     "MAIL FROM:<a@b>", "XCLIENT NAME=x", "XFORWARD NAME=x", "RSET",
+                     "XFORWARD", "XFORWARD FOO=bar",
+                     "XFORWARD NAME=spike.remote.test ADDR=192.0.2.7 PROTO=ESMTP HELO=spike",
+                     "XFORWARD PORT=4567 SOURCE=REMOTE IDENT=abc",
+                     "MAIL FROM:<fwd@remote.test>", "RCPT TO:<paco>", "DATA",
+                     "Subject: forwarded\r\n\r\nxforward\r\n.",
+                     "XCLIENT NAME=client.example.test ADDR=127.0.0.2 HELO=spoofed PROTO=ESMTP",
+                     "EHLO after.xclient", "MAIL FROM:<a@remote.test>", "RCPT TO:<x@remote.test>",
+                     "QUIT"])
+    check(got, [
+        "220 mail.example.test ESMTP MTA", XEHLO,
+        "501 5.5.4 Syntax: XCLIENT attribute=value...",
+        "501 5.5.4 Bad XCLIENT attribute name: FOO", "501 5.5.4 Bad ADDR syntax: bogus",
+        "250 2.1.0 Ok", "503 5.5.1 Error: MAIL transaction in progress",
+        "503 5.5.1 Error: MAIL transaction in progress", "250 2.0.0 Ok",
+        "501 5.5.4 Syntax: XFORWARD attribute=value...",
+        "501 5.5.4 Bad XFORWARD attribute name: FOO", "250 2.0.0 Ok", "250 2.0.0 Ok",
+        "250 2.1.0 Ok", "250 2.1.5 Ok", "354 End data with <CR><LF>.<CR><LF>",
+        "250 2.0.0 Ok: queued as ID",
+        # The new client is no XCLIENT host; XFORWARD stays as it was.
+        "220 mail.example.test ESMTP MTA",
+        XEHLO.replace("250-XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN DESTADDR "
+                      "DESTPORT\n", ""),
+        "250 2.1.0 Ok", "454 4.7.1 <x@remote.test>: Relay access denied", "221 2.0.0 Bye"])
+    got = run(inst, ["EHLO c", "XCLIENT NAME=x", "XFORWARD NAME=x", "QUIT"], src=OUTSIDER)
+    check(got, ["220 mail.example.test ESMTP MTA", EHLO,
+                "550 5.7.0 Error: insufficient authorization",
+                "550 5.7.0 Error: insufficient authorization", "221 2.0.0 Bye"])
+    mbox = norm(inst.wait_for_mail("paco", rb"xforward").decode())
+    # The Received: header names who really connected; SOURCE=REMOTE means
+    # cleanup adds no Message-Id/Date/From (remote mail).
+    assert mbox.endswith("Received: from proxy.test (localhost [127.0.0.1])\n"
+                         "\tby mail.example.test (MTA) with ESMTP id ID\n\tfor <paco>; DATE\n"
+                         "Subject: forwarded\n\nxforward\n\n"), mbox
+    inst.wait_for_log(r"disconnect from client\.example\.test\[127\.0\.0\.2\] ehlo=1 ", since=mark)
+    assert log_lines(inst, r"smtpd\[.*(client=|reject|disconnect)", since=mark) == [
+        "smtpd: ID: client=localhost[127.0.0.1], orig_queue_id=abc, "
+        "orig_client=spike.remote.test[192.0.2.7]",
+        "smtpd: NOQUEUE: reject: RCPT from client.example.test[127.0.0.2]: 454 4.7.1 "
+        "<x@remote.test>: Relay access denied; from=<a@remote.test> to=<x@remote.test> "
+        "proto=ESMTP helo=<after.xclient>",
+        "smtpd: disconnect from client.example.test[127.0.0.2] ehlo=2 xclient=0/5 xforward=2/5 "
+        "mail=3 rcpt=1/2 data=1 rset=1 quit=1 commands=11/20",
+        "smtpd: disconnect from client.example.test[127.0.0.2] ehlo=1 xclient=0/1 xforward=0/1 "
+        "quit=1 commands=2/4"]
