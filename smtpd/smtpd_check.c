@@ -20,6 +20,9 @@
  * bang path that trivial-rewrite did not resolve locally) is never an
  * authorised destination unless allow_untrusted_routing.
  *
+ * reject_maps_rbl (with maps_rbl_domains) is reject_rbl_client over each
+ * listed domain, after Postfix's deprecation warning.
+ *
  * Every restriction name of the issue is known.  Those that need DNS lists,
  * policy servers, SASL, TLS or address verification are parsed and
  * reported once with a warning "... is not supported yet" and then skipped
@@ -297,7 +300,7 @@ static const SMTPD_RESTRICTION smtpd_restrictions[] = {
     {"reject_multi_recipient_bounce", 0, 1},
     {"permit_mx_backup", 0, 0},
     {"permit_naked_ip_address", 0, 1},
-    {"reject_maps_rbl", 0, 0},
+    {"reject_maps_rbl", 0, 1},
     {"check_client_access", 1, 1},
     {"check_reverse_client_hostname_access", 1, 1},
     {"check_helo_access", 1, 1},
@@ -824,6 +827,23 @@ static int smtpd_eval_one(SMTPD_CTX *ctx, const char *name, const char *arg, con
 
     if (strcasecmp(name, "permit") == 0)
         return SMTPD_CHECK_OK;
+    if (strcasecmp(name, "reject_maps_rbl") == 0) {
+        /* The pre-2.0 spelling: reject_rbl_client over each maps_rbl_domains
+         * entry, with Postfix's deprecation warning (once per process). */
+        ARGV *domains = argv_split_list(var_maps_rbl_domains);
+        int rc = SMTPD_CHECK_DUNNO;
+
+        if (htable_find(smtpd_warned, name) == 0) {
+            htable_enter(smtpd_warned, name, (void *)1);
+            msg_warn("support for restriction \"%s\" will be removed from %s; use "
+                     "\"reject_rbl_client domain-name\" instead",
+                     name, var_mail_name);
+        }
+        for (size_t i = 0; i < domains->argc && rc == SMTPD_CHECK_DUNNO; i++)
+            rc = smtpd_eval_one(ctx, "reject_rbl_client", domains->argv[i], what_class);
+        argv_free(domains);
+        return rc;
+    }
     if (strcasecmp(name, "reject") == 0)
         return smtpd_ctx_reject(ctx, var_reject_code, "5.7.1", "<%s>: %s rejected: Access denied",
                                 strcmp(what_class, "Client host") == 0      ? state->namaddr
