@@ -138,6 +138,7 @@ static int smtpd_unknown_total;
 static int smtpd_done; /* QUIT, or a 421: leave the command loop */
 
 static const char *smtpd_printable(VSTRING *out, const char *text);
+static int smtpd_pipelining_check(SMTPD_STATE *state, const char *after);
 static int smtpd_bare_lf_default;
 static int smtpd_standalone_trusted; /* -z, started by someone but mail_owner */
 static DICT *smtpd_forbidden_dict;
@@ -949,6 +950,8 @@ static int smtpd_data(SMTPD_STATE *state, char *args)
     }
     if (smtpd_data_checks(state) < 0)
         return -1;
+    if (smtpd_pipelining_check(state, "DATA") < 0)
+        return -1;
     smtpd_received(state);
     smtpd_reply(state, "354 End data with <CR><LF>.<CR><LF>");
     vstream_fflush(state->client);
@@ -1275,6 +1278,13 @@ static int smtpd_forbidden(const char *verb)
                 return 1;
     if (smtpd_forbidden_nonalpha && !isalpha((unsigned char)verb[0]))
         return 1;
+    /* A header label ("Subject:"): message content sent as commands. */
+    {
+        size_t len = strlen(verb);
+
+        if (len > 1 && verb[len - 1] == ':' && strcspn(verb, ":") == len - 1)
+            return 1;
+    }
     if (smtpd_forbidden_dict) {
         const char *value;
 
@@ -1372,8 +1382,10 @@ static int smtpd_pipelining_check(SMTPD_STATE *state, const char *after)
     msg_info("improper command pipelining after %s from %s: %s", after, state->namaddr,
              vstring_str(text));
     vstring_free(text);
-    if (var_smtpd_forbid_unauth_pipelining && !state->is_mynetworks) {
+    /* Postfix disconnects every client that does this, mynetworks too. */
+    if (var_smtpd_forbid_unauth_pipelining) {
         smtpd_reply(state, "554 5.5.0 Error: SMTP protocol synchronization");
+        smtpd_done = 1;
         return -1;
     }
     return 0;
@@ -1501,6 +1513,11 @@ static void smtpd_session(SMTPD_STATE *state)
         state->where = cmd->name;
         if (cmd->junk && state->junk_cmds++ > var_smtpd_junk_command_limit)
             state->error_count++;
+        /* HELO and EHLO must end a pipelined group (RFC 2920): check before
+         * answering, as Postfix does; DATA checks before its 354. */
+        if ((cmd->action == smtpd_ehlo || cmd->action == smtpd_helo) &&
+            smtpd_pipelining_check(state, cmd->name) < 0)
+            break;
         status = cmd->action(state, args);
         if (status == -2) {
             msg_info("lost connection after %s from %s", state->where, state->namaddr);
@@ -1511,9 +1528,6 @@ static void smtpd_session(SMTPD_STATE *state)
             if (cmd->action == smtpd_data || cmd->action == smtpd_bdat)
                 state->where = cmd->name;
         }
-        if ((cmd->action == smtpd_ehlo || cmd->action == smtpd_helo) &&
-            smtpd_pipelining_check(state, cmd->name) < 0)
-            break;
     }
 out:
     vstream_fflush(state->client);

@@ -518,3 +518,36 @@ def test_reject_maps_rbl_legacy(mta):
     # DNS lists come with the integrations issue; until then Postern says so.
     assert lines[1:] in ([], ["smtpd: warning: restriction reject_rbl_client is not supported "
                               "yet: skipped"]), lines
+
+
+def test_forbid_unauth_pipelining(mta):
+    inst = mta(smtpd_forbid_unauth_pipelining="yes")
+    mark = inst.log_mark()
+    r = []
+    r.append(run(inst, [(b"EHLO c\r\nMAIL FROM:<a@remote.test>\r\n", 2), "QUIT"], src=OUTSIDER))
+    r.append(run(inst, ["EHLO c", "MAIL FROM:<a@remote.test>", "RCPT TO:<paco>",
+                        (b"DATA\r\nSubject: early\r\n\r\nx\r\n.\r\n", 2), "QUIT"], src=OUTSIDER))
+    r.append(run(inst, ["EHLO c", "Subject: hello", "QUIT"], src=OUTSIDER))
+    r.append(run(inst, [(b"EHLO c\r\nMAIL FROM:<a@remote.test>\r\n", 2), "QUIT"]))
+    sync = "554 5.5.0 Error: SMTP protocol synchronization"
+    assert r == [
+        ["220 mail.example.test ESMTP MTA", sync, "<EOF>", "<EOF>"],
+        ["220 mail.example.test ESMTP MTA", EHLO, "250 2.1.0 Ok", "250 2.1.5 Ok", sync, "<EOF>",
+         "<EOF>"],
+        ["220 mail.example.test ESMTP MTA", EHLO,
+         "221 2.7.0 Error: I can break rules, too. Goodbye.", "<EOF>"],
+        ["220 mail.example.test ESMTP MTA", sync, "<EOF>", "<EOF>"]]
+    inst.wait_for_log(r"disconnect from localhost", since=mark)
+    assert log_lines(inst, r"smtpd\[.*(improper|non-SMTP|disconnect)", since=mark) == [
+        "smtpd: improper command pipelining after EHLO from client.example.test[127.0.0.2]: "
+        "MAIL FROM:<a@remote.test>\\r\\n",
+        "smtpd: disconnect from client.example.test[127.0.0.2] ehlo=0/1 commands=0/1",
+        "smtpd: improper command pipelining after DATA from client.example.test[127.0.0.2]: "
+        "Subject: early\\r\\n\\r\\nx\\r\\n.\\r\\n",
+        "smtpd: disconnect from client.example.test[127.0.0.2] ehlo=1 mail=1 rcpt=1 data=0/1 "
+        "commands=3/4",
+        "smtpd: warning: non-SMTP command from client.example.test[127.0.0.2]: Subject: hello",
+        "smtpd: disconnect from client.example.test[127.0.0.2] ehlo=1 unknown=0/1 commands=1/2",
+        "smtpd: improper command pipelining after EHLO from localhost[127.0.0.1]: "
+        "MAIL FROM:<a@remote.test>\\r\\n",
+        "smtpd: disconnect from localhost[127.0.0.1] ehlo=0/1 commands=0/1"]
