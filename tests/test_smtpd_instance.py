@@ -393,6 +393,14 @@ def test_improper_pipelining_is_logged(mta):
         "smtpd: improper command pipelining after EHLO from localhost[127.0.0.1]: "
         "MAIL FROM:<a@b>\\r\\nRCPT TO:<paco@example.test>\\r\\nRCPT TO:<paco@example.test>"
         "\\r\\nRCPT TO:<paco@example.tes"]
+    # Talking before the greeting (sent right after connect(), long before
+    # smtpd has looked up the client's name and checks).
+    mark = inst.log_mark()
+    s = inst.ns.connect(inst.listen, inst.port)
+    s.sendall(b"EHLO early\r\n")
+    inst.wait_for_log(r"improper command pipelining after CONNECT from localhost\[127\.0\.0\.1\]: "
+                      r"EHLO early\\r\\n$", since=mark)
+    s.close()
 
 
 # --- real clients -------------------------------------------------------------------
