@@ -376,6 +376,24 @@ def test_line_length_and_timeout(mta):
     sess.close()
     inst.wait_for_log(r"timeout after CONNECT from localhost\[127\.0\.0\.1\]", since=mark)
     inst.wait_for_log(r"disconnect from localhost\[127\.0\.0\.1\] commands=0/0$", since=mark)
+    # Clients that go away: after a command, and in the middle of DATA.
+    mark = inst.log_mark()
+    sess = Session(inst)
+    for cmd in ("EHLO client.test", "MAIL FROM:<a@b>", "RCPT TO:<paco>"):
+        sess.send(cmd)
+    sess.close()
+    inst.wait_for_log(r"disconnect from localhost\[127\.0\.0\.1\] ehlo=1 mail=1 rcpt=1 "
+                      r"commands=3$", since=mark)
+    sess = Session(inst)
+    for cmd in ("EHLO client.test", "MAIL FROM:<a@b>", "RCPT TO:<paco>", "DATA"):
+        sess.send(cmd)
+    sess.s.sendall(b"Subject: cut\r\n\r\npartial")
+    sess.close()
+    inst.wait_for_log(r"disconnect from localhost\[127\.0\.0\.1\] ehlo=1 mail=1 rcpt=1 "
+                      r"data=0/1 commands=3/4$", since=mark)
+    assert log_lines(inst, r"smtpd\[.*lost connection", since=mark) == [
+        "smtpd: lost connection after RCPT from localhost[127.0.0.1]",
+        "smtpd: lost connection after DATA (16 bytes) from localhost[127.0.0.1]"]
 
 
 # --- pipelining misuse --------------------------------------------------------------
