@@ -577,3 +577,52 @@ def test_forbid_unauth_pipelining(mta):
         "smtpd: improper command pipelining after EHLO from localhost[127.0.0.1]: "
         "MAIL FROM:<a@remote.test>\\r\\n",
         "smtpd: disconnect from localhost[127.0.0.1] ehlo=0/1 commands=0/1"]
+
+
+# --- access restrictions ------------------------------------------------------------------
+def test_access_restrictions(mta):
+    inst = mta(smtpd_helo_required="yes",
+               smtpd_helo_restrictions="reject_invalid_helo_hostname, "
+                                       "reject_non_fqdn_helo_hostname",
+               smtpd_sender_restrictions="reject_non_fqdn_sender, check_sender_access "
+                                         "inline:{{spam@remote.test=REJECT go away}, "
+                                         "{defer@remote.test=DEFER try later}, "
+                                         "{custom@remote.test=550 5.7.9 custom text}, "
+                                         "{dunno@remote.test=DUNNO}, "
+                                         "{ok@remote.test=OK}}",
+               smtpd_recipient_restrictions="reject_non_fqdn_recipient, permit_mynetworks, "
+                                            "reject_unauth_destination")
+    mark = inst.log_mark()
+    got = run(inst, ["MAIL FROM:<a@remote.test>", "HELO bad_helo!", "RSET",
+                     "EHLO nodots", "MAIL FROM:<a@remote.test>", "RCPT TO:<paco>", "RSET",
+                     "EHLO client.example.test",
+                     "MAIL FROM:<spam@remote.test>", "RCPT TO:<paco>", "RSET",
+                     "MAIL FROM:<defer@remote.test>", "RCPT TO:<paco>", "RSET",
+                     "MAIL FROM:<custom@remote.test>", "RCPT TO:<paco>", "RSET",
+                     "MAIL FROM:<nodomain>", "RCPT TO:<paco>", "RSET",
+                     "MAIL FROM:<dunno@remote.test>", "RCPT TO:<paco@nodots>",
+                     "RCPT TO:<x@remote.test>", "RSET",
+                     "MAIL FROM:<ok@remote.test>", "RCPT TO:<x@remote.test>", "QUIT"],
+              src=OUTSIDER)
+    ok, rset = "250 2.1.0 Ok", "250 2.0.0 Ok"
+    relay = "454 4.7.1 <%s>: Relay access denied"
+    check(got, [
+        "220 mail.example.test ESMTP MTA", "503 5.5.1 Error: send HELO/EHLO first",
+        "250 mail.example.test", rset, EHLO, ok,
+        "504 5.5.2 <nodots>: Helo command rejected: need fully-qualified hostname", rset, EHLO,
+        ok, "554 5.7.1 <spam@remote.test>: Sender address rejected: go away", rset,
+        ok, "450 4.7.1 <defer@remote.test>: Sender address rejected: try later", rset,
+        ok, "550 5.7.9 <custom@remote.test>: Sender address rejected: custom text", rset,
+        ok, "504 5.5.2 <nodomain>: Sender address rejected: need fully-qualified address", rset,
+        ok, relay % "paco@nodots", relay % "x@remote.test", rset,
+        ok, relay % "x@remote.test", "221 2.0.0 Bye"])
+    inst.wait_for_log(r"disconnect from client", since=mark)
+    lines = log_lines(inst, r"smtpd\[.*reject", since=mark)
+    assert lines[:2] == [
+        "smtpd: NOQUEUE: reject: RCPT from client.example.test[127.0.0.2]: 504 5.5.2 <nodots>: "
+        "Helo command rejected: need fully-qualified hostname; from=<a@remote.test> to=<paco> "
+        "proto=ESMTP helo=<nodots>",
+        "smtpd: NOQUEUE: reject: RCPT from client.example.test[127.0.0.2]: 554 5.7.1 "
+        "<spam@remote.test>: Sender address rejected: go away; from=<spam@remote.test> "
+        "to=<paco> proto=ESMTP helo=<client.example.test>"], "\n".join(lines)
+    assert len(lines) == 8, "\n".join(lines)
