@@ -199,7 +199,7 @@ def test_commands_and_errors(mta):
     got = run(inst, ["EHLO c", "BDAT", "QUIT"])
     check(got, ["220 mail.example.test ESMTP MTA", EHLO,
                 "521 5.5.4 Syntax: BDAT count [LAST]", "<EOF>"])
-    inst.wait_for_log(r"disconnect from .*commands=\d+/\d+$", since=mark)
+    inst.wait_for_log(r"disconnect from .* ehlo=1 bdat=0/1 commands=1/2$", since=mark)
     lines = log_lines(inst, r"smtpd\[.*(reject|warning|disconnect)", since=mark)
     assert lines == [
         "smtpd: NOQUEUE: reject: MAIL from localhost[127.0.0.1]: 552 5.3.4 Message size "
@@ -411,14 +411,17 @@ def test_improper_pipelining_is_logged(mta):
         "smtpd: improper command pipelining after EHLO from localhost[127.0.0.1]: "
         "MAIL FROM:<a@b>\\r\\nRCPT TO:<paco@example.test>\\r\\nRCPT TO:<paco@example.test>"
         "\\r\\nRCPT TO:<paco@example.tes"]
-    # Talking before the greeting (sent right after connect(), long before
-    # smtpd has looked up the client's name and checks).
+    # Talking before the greeting.  A session is kept open so that the next
+    # connection needs a new smtpd process: the bytes sent right after
+    # connect() are there long before that process checks.
     mark = inst.log_mark()
+    busy = Session(inst)
     s = inst.ns.connect(inst.listen, inst.port)
     s.sendall(b"EHLO early\r\n")
     inst.wait_for_log(r"improper command pipelining after CONNECT from localhost\[127\.0\.0\.1\]: "
                       r"EHLO early\\r\\n$", since=mark)
     s.close()
+    busy.close()
 
 
 # --- real clients -------------------------------------------------------------------
