@@ -41,6 +41,24 @@
  * smtpd_forbid_bare_newline_exclusions defaults to $mynetworks, so local
  * clients keep the old behaviour, as with Postfix 3.9.
  *
+ * Pipelining: input sent ahead of the greeting, after HELO/EHLO (checked
+ * before the reply) or after DATA (before the 354) is logged as Postfix
+ * logs it ("improper command pipelining after CMD from CLIENT: TEXT"); with
+ * smtpd_forbid_unauth_pipelining the client gets "554 5.5.0 Error: SMTP
+ * protocol synchronization" and is disconnected.
+ *
+ * XCLIENT and XFORWARD (smtpd_xclient.c) for the hosts in
+ * smtpd_authorized_xclient_hosts / smtpd_authorized_xforward_hosts.
+ *
+ * ETRN: replies as Postfix from the fast flush service's answer; until
+ * flush_clnt (branch h/flush) is merged, smtpd_flush_send_site() answers
+ * what needs no daemon (459 for a site outside fast_flush_domains) and
+ * "458 Unable to queue messages" otherwise.
+ *
+ * Not implemented: smtpd_history_flush_threshold and the postmaster
+ * "transcript of session" notices of notify_classes (protocol, policy,
+ * resource, software) that it bounds.
+ *
  * Parameters: smtpd_banner, myhostname, mail_name, smtpd_timeout,
  * smtpd_{hard,soft}_error_limit, smtpd_error_sleep_time,
  * smtpd_junk_command_limit, smtpd_recipient_limit,
@@ -48,8 +66,9 @@
  * disable_vrfy_command, smtpd_discard_ehlo_keywords,
  * strict_rfc821_envelopes, smtpd_helo_required, smtpd_forbidden_commands,
  * smtpd_forbid_bare_newline(_exclusions,_reject_code),
- * smtpd_forbid_unauth_pipelining, local_header_rewrite_clients, and the
- * restriction parameters read by smtpd_check.c.
+ * smtpd_forbid_unauth_pipelining, local_header_rewrite_clients,
+ * fast_flush_domains, command_directory (postdrop), and the restriction
+ * parameters read by smtpd_check.c.
  *
  * What can go wrong: a client that goes away or times out ends only its
  * session (logged as Postfix does); cleanup trouble is a 451 to the
