@@ -464,7 +464,12 @@ static int smtpd_helo_common(SMTPD_STATE *state, char *args, const char *verb)
         return -1;
     }
     if (!var_smtpd_delay_reject && (reply = smtpd_check_helo(state, name)) != 0) {
+        /* Postfix logs the rejected name as the helo= of the reject line. */
+        char *saved = state->helo_name;
+
+        state->helo_name = name;
         smtpd_log_reject(state, "reject", reply, 0);
+        state->helo_name = saved;
         smtpd_reply(state, "%s", reply);
         return -1;
     }

@@ -629,3 +629,30 @@ def test_access_restrictions(mta):
         "<spam@remote.test>: Sender address rejected: go away; from=<spam@remote.test> "
         "to=<paco> proto=ESMTP helo=<client.example.test>"], "\n".join(lines)
     assert len(lines) == 8, "\n".join(lines)
+
+
+def test_vrfy_disabled_discarded_keywords_no_delay(mta):
+    inst = mta(disable_vrfy_command="yes",
+               smtpd_discard_ehlo_keywords="chunking, dsn, silent-discard",
+               smtpd_delay_reject="no", smtpd_helo_required="yes",
+               smtpd_helo_restrictions="reject_non_fqdn_helo_hostname",
+               smtpd_sender_restrictions="reject_non_fqdn_sender")
+    mark = inst.log_mark()
+    got = run(inst, ["EHLO nodots", "VRFY paco", "EHLO client.test", "MAIL FROM:<nodomain>",
+                     "MAIL FROM:<a@remote.test>", "RCPT TO:<paco>", "QUIT"], src=OUTSIDER)
+    check(got, ["220 mail.example.test ESMTP MTA",
+                "504 5.5.2 <nodots>: Helo command rejected: need fully-qualified hostname",
+                "502 5.5.1 VRFY command is disabled",
+                "250-mail.example.test\n250-PIPELINING\n250-SIZE 10240000\n250-ETRN\n"
+                "250-ENHANCEDSTATUSCODES\n250-8BITMIME\n250 SMTPUTF8",
+                "504 5.5.2 <nodomain>: Sender address rejected: need fully-qualified address",
+                "250 2.1.0 Ok", "250 2.1.5 Ok", "221 2.0.0 Bye"])
+    inst.wait_for_log(r"disconnect from client", since=mark)
+    assert log_lines(inst, r"smtpd\[.*(reject|disconnect)", since=mark) == [
+        "smtpd: NOQUEUE: reject: EHLO from client.example.test[127.0.0.2]: 504 5.5.2 <nodots>: "
+        "Helo command rejected: need fully-qualified hostname; proto=SMTP helo=<nodots>",
+        "smtpd: NOQUEUE: reject: MAIL from client.example.test[127.0.0.2]: 504 5.5.2 <nodomain>: "
+        "Sender address rejected: need fully-qualified address; from=<nodomain> proto=ESMTP "
+        "helo=<client.test>",
+        "smtpd: disconnect from client.example.test[127.0.0.2] ehlo=1/2 mail=1/2 rcpt=1 vrfy=0/1 "
+        "quit=1 commands=4/7"]
