@@ -656,3 +656,28 @@ def test_vrfy_disabled_discarded_keywords_no_delay(mta):
         "helo=<client.test>",
         "smtpd: disconnect from client.example.test[127.0.0.2] ehlo=1/2 mail=1/2 rcpt=1 vrfy=0/1 "
         "quit=1 commands=4/7"]
+
+
+@pytest.mark.parametrize("params", [
+    {"allow_percent_hack": "no", "swap_bangpath": "no"},
+    {"allow_untrusted_routing": "yes", "relay_domains": "remote.test"},
+    {"resolve_dequoted_address": "no"},
+], ids=["no-percent-no-bang", "untrusted-routing", "quoted"])
+def test_relay_tricks_with_routing_params(mta, params):
+    inst = mta(**params)
+    steps = ["EHLO client.example.test", "MAIL FROM:<a@remote.test>"]
+    steps += [f"RCPT TO:<{r}>" for r in RELAY_TRICKS] + ["QUIT"]
+    got = run(inst, steps, src=OUTSIDER)[3:-1]
+    relayed = "250 2.1.5 Ok"
+    if "allow_untrusted_routing" in params:
+        # Routed addresses for a relay_domains destination are relayed; an
+        # address literal that is not ours is still refused.
+        want = [relayed if r != "x@[127.0.0.9]" else
+                "454 4.7.1 <x@[127.0.0.9]>: Relay access denied" for r in RELAY_TRICKS]
+    else:
+        want = ["454 4.7.1 <%s>: Relay access denied" % a for a in [
+            "x@remote.test", "x%remote.test@example.test", "x@remote.test@example.test",
+            "remote.test!x@example.test", "x@remote.test@example.test", "x@remote.test",
+            "x@[127.0.0.9]", "x@remote.test.", "x%remote.test@example.test", "remote.test!x",
+            "x%remote.test"]]
+    check(got, want)
