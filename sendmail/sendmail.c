@@ -14,8 +14,10 @@
  *   -bp            list the queue: runs "postqueue -p"
  *   -bi, -I        rebuild the alias database: runs "postalias" on each
  *                  table of alias_database
- *   -bs            SMTP on standard input: needs Postern's smtpd, which is
- *                  not available yet; exits EX_UNAVAILABLE saying so
+ *   -bs            SMTP on standard input and output: execs
+ *                  "$daemon_directory/smtpd -z" as the caller; relay and
+ *                  access restrictions apply only when the caller is
+ *                  mail_owner; the message goes through postdrop, as Postfix
  *   -bd -bh -bv -bz and others: "unsupported" (EX_USAGE)
  *
  * Options:
@@ -53,7 +55,7 @@
  * not be queued (postdrop failed, no recipients), as Postfix's sendmail;
  * postqueue's and postalias's own status for -bp, -q and -bi.
  *
- * Parameters: command_directory, alias_database, sendmail_fix_line_endings,
+ * Parameters: command_directory, daemon_directory, alias_database, sendmail_fix_line_endings,
  * line_length_limit, syslog_name, maillog_file.
  */
 #include <ctype.h>
@@ -138,6 +140,29 @@ __attribute__((noreturn)) static void sm_exec(const char *prog, char **args)
         argv_add(av, "-v");
     for (; args && *args; args++)
         argv_add(av, *args);
+    execv(av->argv[0], av->argv);
+    msg_fatal_status(EX_UNAVAILABLE, "execute %s: %m", av->argv[0]);
+}
+
+/*
+ * -bs: become "$daemon_directory/smtpd -z", an SMTP session on standard
+ * input and output, running as the caller (as Postfix's does).  smtpd
+ * decides who is trusted from that user: anyone but mail_owner gets no
+ * relay or access restrictions, as with Postfix; the message goes through
+ * postdrop, so pickup records the caller's uid.
+ */
+__attribute__((noreturn)) static void sm_smtpd(void)
+{
+    ARGV *av = argv_alloc(8);
+    VSTRING *path = vstring_alloc(100);
+
+    vstring_sprintf(path, "%s/smtpd", var_daemon_directory);
+    argv_add(av, vstring_str(path));
+    argv_add(av, "-z");
+    argv_add(av, "-n");
+    argv_add(av, "smtpd");
+    for (int i = 0; i < msg_verbose; i++)
+        argv_add(av, "-v");
     execv(av->argv[0], av->argv);
     msg_fatal_status(EX_UNAVAILABLE, "execute %s: %m", av->argv[0]);
 }
@@ -683,9 +708,7 @@ int main(int argc, char **argv)
     case SM_MODE_NEWALIAS:
         return sm_newaliases();
     case SM_MODE_SMTP:
-        msg_fatal_status(EX_UNAVAILABLE,
-                         "-bs: SMTP on standard input needs Postern's smtpd, which is not "
-                         "available yet");
+        sm_smtpd();
     default:
         break;
     }

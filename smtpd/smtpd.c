@@ -18,19 +18,46 @@
  *                          socket (tests, debugging).
  *   -z                     stand-alone on stdin/stdout, one session, then
  *                          exit: the mode "sendmail -bs" uses.  The client
- *                          is localhost[127.0.0.1]; unless the process
- *                          runs as mail_owner it counts as local
+ *                          is localhost[127.0.0.1]; unless mail_owner
+ *                          started the process it counts as local
  *                          (permit_mynetworks matches), as with Postfix's
- *                          sendmail -bs; the message still goes through
- *                          public/cleanup.
+ *                          sendmail -bs, which execs "smtpd -z"; then no
+ *                          access restriction is even evaluated.  The
+ *                          process keeps the caller's identity (no drop
+ *                          to mail_owner) and hands the message to
+ *                          postdrop, as Postfix does: pickup adds its
+ *                          "Received: by ... (Postern, from userid N)".
+ *                          Started by mail_owner, -z is a session like any
+ *                          other from localhost, restrictions and
+ *                          public/cleanup included (the unit tests use it).
  *
  * SMTP smuggling: only <CR><LF>.<CR><LF> ends DATA unless
  * smtpd_forbid_bare_newline is explicitly "no" (or the client is in
  * smtpd_forbid_bare_newline_exclusions); a lone "." after a bare <LF>, or
  * followed by a bare <LF>, or <CR>.<CR>, is content.  With "reject" a bare
  * <LF> in a command or in content is refused (reply code
- * smtpd_forbid_bare_newline_reject_code).  When smtpd_forbid_bare_newline
- * is not set in main.cf the default is "normalize" (Postfix 3.9's default).
+ * smtpd_forbid_bare_newline_reject_code).  The registry default is
+ * "normalize" (Postfix 3.9's default; Postfix 3.7 said "no"), and
+ * smtpd_forbid_bare_newline_exclusions defaults to $mynetworks, so local
+ * clients keep the old behaviour, as with Postfix 3.9.
+ *
+ * Pipelining: input sent ahead of the greeting, after HELO/EHLO (checked
+ * before the reply) or after DATA (before the 354) is logged as Postfix
+ * logs it ("improper command pipelining after CMD from CLIENT: TEXT"); with
+ * smtpd_forbid_unauth_pipelining the client gets "554 5.5.0 Error: SMTP
+ * protocol synchronization" and is disconnected.
+ *
+ * XCLIENT and XFORWARD (smtpd_xclient.c) for the hosts in
+ * smtpd_authorized_xclient_hosts / smtpd_authorized_xforward_hosts.
+ *
+ * ETRN: replies as Postfix from the fast flush service's answer; until
+ * flush_clnt (branch h/flush) is merged, smtpd_flush_send_site() answers
+ * what needs no daemon (459 for a site outside fast_flush_domains) and
+ * "458 Unable to queue messages" otherwise.
+ *
+ * Not implemented: smtpd_history_flush_threshold and the postmaster
+ * "transcript of session" notices of notify_classes (protocol, policy,
+ * resource, software) that it bounds.
  *
  * Parameters: smtpd_banner, myhostname, mail_name, smtpd_timeout,
  * smtpd_{hard,soft}_error_limit, smtpd_error_sleep_time,
@@ -39,8 +66,9 @@
  * disable_vrfy_command, smtpd_discard_ehlo_keywords,
  * strict_rfc821_envelopes, smtpd_helo_required, smtpd_forbidden_commands,
  * smtpd_forbid_bare_newline(_exclusions,_reject_code),
- * smtpd_forbid_unauth_pipelining, local_header_rewrite_clients, and the
- * restriction parameters read by smtpd_check.c.
+ * smtpd_forbid_unauth_pipelining, local_header_rewrite_clients,
+ * fast_flush_domains, command_directory (postdrop), and the restriction
+ * parameters read by smtpd_check.c.
  *
  * What can go wrong: a client that goes away or times out ends only its
  * session (logged as Postfix does); cleanup trouble is a 451 to the
@@ -57,6 +85,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/time.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "attr.h"
@@ -76,6 +106,7 @@
 #include "smtpd.h"
 #include "smtpd_addr.h"
 #include "smtpd_check.h"
+#include "smtpd_xclient.h"
 #include "stringops.h"
 
 /* Queue-file attributes smtpd writes (Postfix's names). */
@@ -91,9 +122,9 @@
 typedef struct SMTPD_CMD {
     const char *name;
     int (*action)(SMTPD_STATE *state, char *args);
-    int junk;   /* counts toward smtpd_junk_command_limit */
-    int ok;     /* successful uses in this session */
-    int total;  /* uses in this session */
+    int junk;  /* counts toward smtpd_junk_command_limit */
+    int ok;    /* successful uses in this session */
+    int total; /* uses in this session */
 } SMTPD_CMD;
 
 static int smtpd_helo(SMTPD_STATE *, char *);
@@ -107,31 +138,41 @@ static int smtpd_noop(SMTPD_STATE *, char *);
 static int smtpd_vrfy(SMTPD_STATE *, char *);
 static int smtpd_etrn(SMTPD_STATE *, char *);
 static int smtpd_quit(SMTPD_STATE *, char *);
+static int smtpd_xclient_cmd(SMTPD_STATE *, char *);
+static int smtpd_xforward_cmd(SMTPD_STATE *, char *);
 
 static SMTPD_CMD smtpd_cmds[] = {
-    {"HELO", smtpd_helo, 0, 0, 0}, {"EHLO", smtpd_ehlo, 0, 0, 0},
-    {"MAIL", smtpd_mail, 0, 0, 0}, {"RCPT", smtpd_rcpt, 0, 0, 0},
-    {"DATA", smtpd_data, 0, 0, 0}, {"BDAT", smtpd_bdat, 0, 0, 0},
-    {"RSET", smtpd_rset, 1, 0, 0}, {"NOOP", smtpd_noop, 1, 0, 0},
-    {"VRFY", smtpd_vrfy, 1, 0, 0}, {"ETRN", smtpd_etrn, 1, 0, 0},
-    {"QUIT", smtpd_quit, 0, 0, 0}, {0, 0, 0, 0, 0},
+    {"HELO", smtpd_helo, 0, 0, 0},           {"EHLO", smtpd_ehlo, 0, 0, 0},
+    {"XCLIENT", smtpd_xclient_cmd, 0, 0, 0}, {"XFORWARD", smtpd_xforward_cmd, 0, 0, 0},
+    {"MAIL", smtpd_mail, 0, 0, 0},           {"RCPT", smtpd_rcpt, 0, 0, 0},
+    {"DATA", smtpd_data, 0, 0, 0},           {"BDAT", smtpd_bdat, 0, 0, 0},
+    {"RSET", smtpd_rset, 1, 0, 0},           {"NOOP", smtpd_noop, 1, 0, 0},
+    {"VRFY", smtpd_vrfy, 1, 0, 0},           {"ETRN", smtpd_etrn, 1, 0, 0},
+    {"QUIT", smtpd_quit, 0, 0, 0},           {0, 0, 0, 0, 0},
 };
 static int smtpd_unknown_ok;
 static int smtpd_unknown_total;
 
 /* Session outcome flags (returned through state->where tricks kept simple). */
-static int smtpd_done;   /* QUIT, or a 421: leave the command loop */
+static int smtpd_done; /* QUIT, or a 421: leave the command loop */
 
+static const char *smtpd_printable(VSTRING *out, const char *text);
+static int smtpd_pipelining_check(SMTPD_STATE *state, const char *after);
 static int smtpd_bare_lf_default;
+static int smtpd_standalone_trusted; /* -z, started by someone but mail_owner */
 static DICT *smtpd_forbidden_dict;
 static ARGV *smtpd_forbidden_words;
 static int smtpd_forbidden_nonalpha;
 
 /* ---------------------------------------------------------------- replies */
 
-/* smtpd_reply - send one reply line; 4xx/5xx count as errors */
-static void __attribute__((format(printf, 2, 3))) smtpd_reply(SMTPD_STATE *state, const char *fmt,
-                                                              ...)
+/* smtpd_reply - send one reply line; 4xx/5xx count as errors unless
+ * smtpd_reply_not_error is set (recipients over the limit, within
+ * smtpd_recipient_overshoot_limit) */
+static int smtpd_reply_not_error;
+
+static void __attribute__((format(printf, 2, 3)))
+smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
 {
     va_list ap;
 
@@ -139,7 +180,8 @@ static void __attribute__((format(printf, 2, 3))) smtpd_reply(SMTPD_STATE *state
     vstring_reset(state->scratch);
     vstring_vsprintf_append(state->scratch, fmt, ap);
     va_end(ap);
-    if (state->scratch->data[0] == '4' || state->scratch->data[0] == '5') {
+    if ((state->scratch->data[0] == '4' || state->scratch->data[0] == '5') &&
+        !smtpd_reply_not_error) {
         state->error_count++;
         if (state->error_count > var_smtpd_soft_error_limit && var_smtpd_error_sleep_time > 0) {
             vstream_fflush(state->client);
@@ -163,20 +205,26 @@ static void smtpd_log_reject(SMTPD_STATE *state, const char *what, const char *r
         quote_822_local(from, state->sender);
     if (rcpt)
         quote_822_local(to, rcpt);
-    msg_info("%s: %s: %s from %s: %s;%s%s%s%s%s%s proto=%s helo=<%s>",
+    /* Like Postfix, helo=<> is left out before HELO/EHLO. */
+    msg_info("%s: %s: %s from %s: %s;%s%s%s%s%s%s proto=%s%s%s%s",
              state->queue_id ? state->queue_id : "NOQUEUE", what, state->where, state->namaddr,
              reply, state->sender ? " from=<" : "", state->sender ? vstring_str(from) : "",
              state->sender ? ">" : "", rcpt ? " to=<" : "", rcpt ? vstring_str(to) : "",
-             rcpt ? ">" : "", state->protocol, state->helo_name ? state->helo_name : "");
+             rcpt ? ">" : "", state->protocol, state->helo_name ? " helo=<" : "",
+             state->helo_name ? state->helo_name : "", state->helo_name ? ">" : "");
     vstring_free(from);
     vstring_free(to);
 }
 
 /* ------------------------------------------------------- transaction state */
 
+static int smtpd_postdrop_close(SMTPD_STATE *state, int complete);
+
 static void smtpd_cleanup_close(SMTPD_STATE *state)
 {
-    if (state->cleanup) {
+    if (state->cleanup && state->postdrop_pid) {
+        (void)smtpd_postdrop_close(state, 0);
+    } else if (state->cleanup) {
         (void)vstream_fclose(state->cleanup);
         state->cleanup = 0;
     }
@@ -207,13 +255,97 @@ static void smtpd_mail_reset(SMTPD_STATE *state)
     state->act_size = 0;
     state->bdat_state = 0;
     state->bdat_bare_lf = 0;
+    state->bdat_last = 0;
     vstring_reset(state->bdat_line);
+    smtpd_xforward_reset(state);
 }
 
 /* smtpd_rewrite_context - "local" when local_header_rewrite_clients matches */
 static const char *smtpd_rewrite_context(SMTPD_STATE *state)
 {
+    /* A content filter says where the mail it returns came from. */
+    if (state->fwd_source)
+        return strcmp(state->fwd_source, "LOCAL") == 0 ? "local" : "remote";
     return smtpd_check_local_header_client(state) ? "local" : "remote";
+}
+
+/*
+ * smtpd_postdrop_open - the stand-alone (-z, sendmail -bs) path: like
+ * Postfix, hand the message to postdrop, which is set-gid postdrop and so
+ * works for any user; pickup then gives it to cleanup.  postdrop takes
+ * only the envelope records a local submission may carry (no client
+ * attributes, no time, no filter or redirect), and does not report its
+ * queue id, so the final reply has none.
+ */
+static int smtpd_postdrop_open(SMTPD_STATE *state)
+{
+    VSTRING *path = vstring_alloc(100);
+    int pfd[2];
+    pid_t pid;
+    VSTREAM *s;
+
+    vstring_sprintf(path, "%s/postdrop", var_command_directory);
+    if (pipe(pfd) < 0) {
+        msg_warn("pipe: %m");
+        vstring_free(path);
+        return -1;
+    }
+    switch (pid = fork()) {
+    case -1:
+        msg_warn("fork: %m");
+        close(pfd[0]);
+        close(pfd[1]);
+        vstring_free(path);
+        return -1;
+    case 0:
+        if (dup2(pfd[0], STDIN_FILENO) < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+            _exit(75);
+        close(pfd[0]);
+        close(pfd[1]);
+        execl(vstring_str(path), "postdrop", "-r", (char *)0);
+        msg_warn("execute %s: %m", vstring_str(path));
+        _exit(75);
+    default:
+        break;
+    }
+    close(pfd[0]);
+    vstring_free(path);
+    s = vstream_fdopen(pfd[1], VSTREAM_WRITE);
+    state->cleanup = s;
+    state->postdrop_pid = pid;
+    if (state->envid)
+        rec_vstream_fprintf(s, REC_TYPE_ATTR, "%s=%s", MAIL_ATTR_DSN_ENVID, state->envid);
+    if (state->ret_flags)
+        rec_vstream_fprintf(s, REC_TYPE_ATTR, "%s=%d", MAIL_ATTR_DSN_RET, state->ret_flags);
+    rec_vstream_fputs(s, REC_TYPE_FROM, state->sender);
+    return 0;
+}
+
+/* smtpd_postdrop_close - end the records, wait for postdrop: 0 when queued */
+static int smtpd_postdrop_close(SMTPD_STATE *state, int complete)
+{
+    int wstat = 0;
+    int ok;
+
+    if (complete) {
+        rec_vstream_put(state->cleanup, REC_TYPE_XTRA, "", 0);
+        if (state->encoding)
+            rec_vstream_fprintf(state->cleanup, REC_TYPE_ATTR, "%s=%s", MAIL_ATTR_ENCODING,
+                                state->encoding);
+        rec_vstream_put(state->cleanup, REC_TYPE_END, "", 0);
+    }
+    /* An incomplete record stream makes postdrop remove its file. */
+    ok = vstream_fclose(state->cleanup) == 0;
+    state->cleanup = 0;
+    while (waitpid(state->postdrop_pid, &wstat, 0) < 0 && errno == EINTR)
+        /* retry */;
+    state->postdrop_pid = 0;
+    if (complete && ok && (!WIFEXITED(wstat) || WEXITSTATUS(wstat) != 0)) {
+        msg_warn("postdrop: %s %d", WIFEXITED(wstat) ? "exit status" : "killed by signal",
+                 WIFEXITED(wstat) ? WEXITSTATUS(wstat) : WTERMSIG(wstat));
+        ok = 0;
+    }
+    return ok && complete ? 0 : -1;
 }
 
 /* smtpd_cleanup_open - connect to cleanup and send the envelope so far */
@@ -222,14 +354,18 @@ static int smtpd_cleanup_open(SMTPD_STATE *state)
     VSTRING *id = vstring_alloc(20);
     VSTREAM *s;
 
+    if (state->access_off) {
+        vstring_free(id);
+        return smtpd_postdrop_open(state);
+    }
+
     if ((s = mail_connect_wait(MAIL_CLASS_PUBLIC, MAIL_SERVICE_CLEANUP)) == 0) {
         msg_warn("connect to %s/%s: %m", MAIL_CLASS_PUBLIC, MAIL_SERVICE_CLEANUP);
         vstring_free(id);
         return -1;
     }
-    if (attr_scan_hello(s, MAIL_PROTO_CLEANUP) < 0
-        || attr_scan(s, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_QUEUEID, id), ATTR_TYPE_END)
-               != 1) {
+    if (attr_scan_hello(s, MAIL_PROTO_CLEANUP) < 0 ||
+        attr_scan(s, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_QUEUEID, id), ATTR_TYPE_END) != 1) {
         msg_warn("%s/%s: no queue id from the cleanup service", MAIL_CLASS_PUBLIC,
                  MAIL_SERVICE_CLEANUP);
         (void)vstream_fclose(s);
@@ -238,23 +374,55 @@ static int smtpd_cleanup_open(SMTPD_STATE *state)
     }
     state->cleanup = s;
     state->queue_id = vstring_export(id);
-    msg_info("%s: client=%s", state->queue_id, state->namaddr);
+    if (state->fwd_set) {
+        VSTRING *line = vstring_alloc(100);
+
+        vstring_sprintf(line, "%s: client=%s", state->queue_id, state->namaddr);
+        if (state->fwd_ident)
+            vstring_sprintf_append(line, ", orig_queue_id=%s", state->fwd_ident);
+        if (state->fwd_name || state->fwd_addr)
+            vstring_sprintf_append(line, ", orig_client=%s[%s]",
+                                   state->fwd_name ? state->fwd_name : "unknown",
+                                   state->fwd_addr ? state->fwd_addr : "unknown");
+        msg_info("%s", vstring_str(line));
+        vstring_free(line);
+    } else {
+        msg_info("%s: client=%s", state->queue_id, state->namaddr);
+    }
     attr_print(s, ATTR_FLAG_NONE,
-               SEND_ATTR_INT(MAIL_ATTR_FLAGS,
-                             CLEANUP_FLAG_MASK_EXTERNAL | CLEANUP_FLAG_SMTP_REPLY
-                                 | (state->smtputf8 ? CLEANUP_FLAG_SMTPUTF8 : 0)
-                                 | state->saved_flags),
+               SEND_ATTR_INT(MAIL_ATTR_FLAGS, CLEANUP_FLAG_MASK_EXTERNAL | CLEANUP_FLAG_SMTP_REPLY |
+                                                  (state->smtputf8 ? CLEANUP_FLAG_SMTPUTF8 : 0) |
+                                                  state->saved_flags),
                ATTR_TYPE_END);
     rec_vstream_fprintf(s, REC_TYPE_TIME, "%ld %ld", (long)state->arrival.tv_sec,
                         (long)state->arrival.tv_usec);
 #define ATTR_REC(n, v) rec_vstream_fprintf(s, REC_TYPE_ATTR, "%s=%s", (n), (v))
-    ATTR_REC(MAIL_ATTR_LOG_CLIENT_NAME, state->name);
-    ATTR_REC(MAIL_ATTR_LOG_CLIENT_ADDR, state->addr);
-    ATTR_REC(SMTPD_ATTR_LOG_PORT, state->port);
-    ATTR_REC(MAIL_ATTR_LOG_ORIGIN, state->namaddr);
-    if (state->helo_name)
-        ATTR_REC(MAIL_ATTR_LOG_HELO_NAME, state->helo_name);
-    ATTR_REC(MAIL_ATTR_LOG_PROTO_NAME, state->protocol);
+    if (state->fwd_set) {
+        /* Log attributes name the original client (XFORWARD); the client_*
+         * ones below stay who really talked to us. */
+        const char *fname = state->fwd_name ? state->fwd_name : "unknown";
+        const char *faddr = state->fwd_addr ? state->fwd_addr : "unknown";
+        VSTRING *origin = vstring_alloc(100);
+
+        ATTR_REC(MAIL_ATTR_LOG_CLIENT_NAME, fname);
+        ATTR_REC(MAIL_ATTR_LOG_CLIENT_ADDR, faddr);
+        if (state->fwd_port)
+            ATTR_REC(SMTPD_ATTR_LOG_PORT, state->fwd_port);
+        vstring_sprintf(origin, "%s[%s]", fname, faddr);
+        ATTR_REC(MAIL_ATTR_LOG_ORIGIN, vstring_str(origin));
+        vstring_free(origin);
+        if (state->fwd_helo)
+            ATTR_REC(MAIL_ATTR_LOG_HELO_NAME, state->fwd_helo);
+        ATTR_REC(MAIL_ATTR_LOG_PROTO_NAME, state->fwd_proto ? state->fwd_proto : state->protocol);
+    } else {
+        ATTR_REC(MAIL_ATTR_LOG_CLIENT_NAME, state->name);
+        ATTR_REC(MAIL_ATTR_LOG_CLIENT_ADDR, state->addr);
+        ATTR_REC(SMTPD_ATTR_LOG_PORT, state->port);
+        ATTR_REC(MAIL_ATTR_LOG_ORIGIN, state->namaddr);
+        if (state->helo_name)
+            ATTR_REC(MAIL_ATTR_LOG_HELO_NAME, state->helo_name);
+        ATTR_REC(MAIL_ATTR_LOG_PROTO_NAME, state->protocol);
+    }
     ATTR_REC(SMTPD_ATTR_CLIENT_NAME, state->name);
     ATTR_REC(SMTPD_ATTR_REVERSE_NAME, state->reverse_name);
     ATTR_REC(SMTPD_ATTR_CLIENT_ADDR, state->addr);
@@ -276,7 +444,8 @@ static int smtpd_cleanup_open(SMTPD_STATE *state)
 #undef ATTR_REC
     rec_vstream_fputs(s, REC_TYPE_FROM, state->sender);
     if (vstream_ferror(s)) {
-        msg_warn("%s: write to the cleanup service: %m", state->queue_id);
+        msg_warn("%s: write to the cleanup service: %m",
+                 state->queue_id ? state->queue_id : "NOQUEUE");
         smtpd_cleanup_close(state);
         return -1;
     }
@@ -295,7 +464,12 @@ static int smtpd_helo_common(SMTPD_STATE *state, char *args, const char *verb)
         return -1;
     }
     if (!var_smtpd_delay_reject && (reply = smtpd_check_helo(state, name)) != 0) {
+        /* Postfix logs the rejected name as the helo= of the reject line. */
+        char *saved = state->helo_name;
+
+        state->helo_name = name;
         smtpd_log_reject(state, "reject", reply, 0);
+        state->helo_name = saved;
         smtpd_reply(state, "%s", reply);
         return -1;
     }
@@ -327,8 +501,9 @@ static int smtpd_ehlo_discarded(const char *keyword)
 
 static int smtpd_ehlo(SMTPD_STATE *state, char *args)
 {
-    static const char *keywords[] = {"PIPELINING", "SIZE", "VRFY", "ETRN", "ENHANCEDSTATUSCODES",
-                                     "8BITMIME", "DSN", "SMTPUTF8", "CHUNKING"};
+    static const char *keywords[] = {
+        "PIPELINING",          "SIZE",     "VRFY", "ETRN",     "XCLIENT", "XFORWARD",
+        "ENHANCEDSTATUSCODES", "8BITMIME", "DSN",  "SMTPUTF8", "CHUNKING"};
     ARGV *lines;
 
     if (smtpd_helo_common(state, args, "EHLO") < 0)
@@ -342,6 +517,17 @@ static int smtpd_ehlo(SMTPD_STATE *state, char *args)
             continue;
         if (strcmp(keywords[i], "SMTPUTF8") == 0 && !var_smtputf8_enable)
             continue;
+        if (strcmp(keywords[i], "XCLIENT") == 0) {
+            if (state->xclient_ok)
+                argv_add(lines, "XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN DESTADDR "
+                                "DESTPORT");
+            continue;
+        }
+        if (strcmp(keywords[i], "XFORWARD") == 0) {
+            if (state->xforward_ok)
+                argv_add(lines, "XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT");
+            continue;
+        }
         if (strcmp(keywords[i], "SIZE") == 0) {
             if (var_message_size_limit > 0) {
                 vstring_sprintf(state->scratch, "SIZE %ld", var_message_size_limit);
@@ -361,7 +547,21 @@ static int smtpd_ehlo(SMTPD_STATE *state, char *args)
     return 0;
 }
 
-/* smtpd_split_verb_arg - "FROM:" / "TO:" prefix of MAIL and RCPT */
+/* smtpd_addr_warn - Postfix's warning about an address it cannot parse;
+ * the argument text is in state->scratch */
+static void smtpd_addr_warn(SMTPD_STATE *state, const char *verb)
+{
+    VSTRING *printable = vstring_alloc(100);
+
+    for (const unsigned char *cp = (unsigned char *)skipblanks(vstring_str(state->scratch)); *cp;
+         cp++)
+        vstring_addch(printable, (*cp < 0x20 || *cp >= 0x7f) ? '?' : *cp);
+    msg_warn("Illegal address syntax from %s in %s command: %s", state->namaddr, verb,
+             vstring_str(printable));
+    vstring_free(printable);
+}
+
+/* smtpd_after_prefix - "FROM:" / "TO:" prefix of MAIL and RCPT */
 static char *smtpd_after_prefix(char *args, const char *prefix)
 {
     size_t len = strlen(prefix);
@@ -370,6 +570,9 @@ static char *smtpd_after_prefix(char *args, const char *prefix)
         return 0;
     args += len;
     if (var_strict_rfc821_envelopes && (*args == ' ' || *args == '\t'))
+        return 0;
+    /* "MAIL FROM:" with nothing after it is a syntax error, not a bad address. */
+    if (*skipblanks(args) == 0)
         return 0;
     return args;
 }
@@ -395,9 +598,11 @@ static int smtpd_mail(SMTPD_STATE *state, char *args)
         return -1;
     }
     params = argv_alloc(4);
-    if ((rc = smtpd_addr_split(args, var_strict_rfc821_envelopes, &addr, params))
-        != SMTPD_ADDR_OK) {
+    vstring_strcpy(state->scratch, args);
+    if ((rc = smtpd_addr_split(args, var_strict_rfc821_envelopes, &addr, params)) !=
+        SMTPD_ADDR_OK) {
         argv_free(params);
+        smtpd_addr_warn(state, "MAIL");
         smtpd_reply(state, "501 5.1.7 Bad sender address syntax");
         return -1;
     }
@@ -415,9 +620,9 @@ static int smtpd_mail(SMTPD_STATE *state, char *args)
             }
             state->msg_size = (long)n;
         } else if (strcasecmp(name, "BODY") == 0 && value) {
-            if (strcasecmp(value, "8BITMIME") != 0 && strcasecmp(value, "7BIT") != 0
-                && strcasecmp(value, "BINARYMIME") != 0) {
-                smtpd_reply(state, "501 5.5.4 Bad BODY keyword: %s", value);
+            if (strcasecmp(value, "8BITMIME") != 0 && strcasecmp(value, "7BIT") != 0 &&
+                strcasecmp(value, "BINARYMIME") != 0) {
+                smtpd_reply(state, "555 5.5.4 Unsupported option: %s=%s", name, value);
                 goto bad;
             }
             myfree(state->encoding);
@@ -455,13 +660,19 @@ static int smtpd_mail(SMTPD_STATE *state, char *args)
     argv_free(params);
     params = 0;
     if (var_message_size_limit > 0 && state->msg_size > var_message_size_limit) {
-        smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
+        static const char too_big[] = "552 5.3.4 Message size exceeds fixed limit";
+
+        internal = vstring_alloc(100);
+        state->sender = vstring_export(smtpd_addr_internal(addr, internal));
+        smtpd_log_reject(state, "reject", too_big, 0);
+        myfree(state->sender);
+        state->sender = 0;
+        smtpd_reply(state, "%s", too_big);
         goto bad;
     }
     internal = vstring_alloc(100);
     smtpd_addr_internal(addr, internal);
-    if (!var_smtpd_delay_reject
-        && (reply = smtpd_check_mail(state, vstring_str(internal))) != 0) {
+    if (!var_smtpd_delay_reject && (reply = smtpd_check_mail(state, vstring_str(internal))) != 0) {
         state->sender = vstring_export(internal);
         smtpd_log_reject(state, "reject", reply, 0);
         smtpd_mail_reset(state);
@@ -496,6 +707,22 @@ static char *smtpd_strip_route(char *addr)
     return addr;
 }
 
+/* smtpd_notify_warn - Postfix's warning about a NOTIFY= value it does not know */
+static void smtpd_notify_warn(const char *value)
+{
+    char *copy = mystrdup(value);
+    char *cp = copy;
+    char *word;
+
+    while ((word = mystrtok(&cp, ",")) != 0)
+        if (strcasecmp(word, "NEVER") != 0 && strcasecmp(word, "SUCCESS") != 0 &&
+            strcasecmp(word, "FAILURE") != 0 && strcasecmp(word, "DELAY") != 0)
+            break;
+    if (word)
+        msg_warn("unknown DSN NOTIFY command value \"%s\" in \"%s\"", word, value);
+    myfree(copy);
+}
+
 static int smtpd_rcpt(SMTPD_STATE *state, char *args)
 {
     ARGV *params;
@@ -514,9 +741,11 @@ static int smtpd_rcpt(SMTPD_STATE *state, char *args)
         return -1;
     }
     params = argv_alloc(4);
-    if (smtpd_addr_split(args, var_strict_rfc821_envelopes, &addr, params) != SMTPD_ADDR_OK
-        || *(addr = smtpd_strip_route(addr)) == 0) {
+    vstring_strcpy(state->scratch, args);
+    if (smtpd_addr_split(args, var_strict_rfc821_envelopes, &addr, params) != SMTPD_ADDR_OK ||
+        *(addr = smtpd_strip_route(addr)) == 0) {
         argv_free(params);
+        smtpd_addr_warn(state, "RCPT");
         smtpd_reply(state, "501 5.1.3 Bad recipient address syntax");
         return -1;
     }
@@ -526,7 +755,8 @@ static int smtpd_rcpt(SMTPD_STATE *state, char *args)
 
         if (strcasecmp(name, "NOTIFY") == 0 && value) {
             if ((notify = smtpd_addr_notify(value)) < 0) {
-                smtpd_reply(state, "501 5.5.4 Bad NOTIFY parameter syntax");
+                smtpd_notify_warn(value);
+                smtpd_reply(state, "501 5.5.4 Error: Bad NOTIFY parameter syntax");
                 goto bad;
             }
         } else if (strcasecmp(name, "ORCPT") == 0 && value) {
@@ -535,7 +765,7 @@ static int smtpd_rcpt(SMTPD_STATE *state, char *args)
 
             if (semi == 0 || semi == value || smtpd_addr_xtext_decode(semi + 1, dec) == 0) {
                 vstring_free(dec);
-                smtpd_reply(state, "501 5.5.4 Bad ORCPT parameter syntax");
+                smtpd_reply(state, "501 5.5.4 Error: Bad ORCPT parameter syntax");
                 goto bad;
             }
             vstring_free(dec);
@@ -551,9 +781,14 @@ static int smtpd_rcpt(SMTPD_STATE *state, char *args)
     argv_free(params);
     params = 0;
     if (state->rcpt_count >= var_smtpd_recipient_limit) {
-        state->rcpt_overshoot++;
+        /* Not an error (the client is to send the rest later, RFC 5321
+         * 4.5.3.1.10) until it overshoots by too much; Postfix even counts
+         * it as a successful RCPT in the disconnect statistics. */
+        smtpd_reply_not_error = ++state->rcpt_overshoot <= var_smtpd_recipient_overshoot_limit;
         smtpd_reply(state, "452 4.5.3 Error: too many recipients");
-        goto bad;
+        smtpd_reply_not_error = 0;
+        myfree(orcpt);
+        return 0;
     }
     internal = vstring_alloc(100);
     smtpd_addr_internal(addr, internal);
@@ -600,15 +835,20 @@ static void smtpd_received(SMTPD_STATE *state)
     rec_vstream_fprintf(s, REC_TYPE_NORM, "Received: from %s (%s [%s])",
                         state->helo_name ? state->helo_name : state->name, state->name,
                         state->rfc_addr);
+    /* Through postdrop (stand-alone) there is no queue id yet. */
+    if (state->queue_id)
+        vstring_sprintf(state->scratch, " id %s", state->queue_id);
+    else
+        vstring_reset(state->scratch);
     if (state->rcpt_count == 1 && state->recipient) {
         quote_822_local(rcpt, state->recipient);
-        rec_vstream_fprintf(s, REC_TYPE_NORM, "\tby %s (%s) with %s id %s", var_myhostname,
-                            var_mail_name, state->protocol, state->queue_id);
+        rec_vstream_fprintf(s, REC_TYPE_NORM, "\tby %s (%s) with %s%s", var_myhostname,
+                            var_mail_name, state->protocol, vstring_str(state->scratch));
         rec_vstream_fprintf(s, REC_TYPE_NORM, "\tfor <%s>; %s", vstring_str(rcpt),
                             mail_date(state->arrival.tv_sec));
     } else {
-        rec_vstream_fprintf(s, REC_TYPE_NORM, "\tby %s (%s) with %s id %s;", var_myhostname,
-                            var_mail_name, state->protocol, state->queue_id);
+        rec_vstream_fprintf(s, REC_TYPE_NORM, "\tby %s (%s) with %s%s;", var_myhostname,
+                            var_mail_name, state->protocol, vstring_str(state->scratch));
         rec_vstream_fprintf(s, REC_TYPE_NORM, "\t%s", mail_date(state->arrival.tv_sec));
     }
     vstring_free(rcpt);
@@ -635,30 +875,40 @@ static int smtpd_finish(SMTPD_STATE *state, int bare_lf_seen)
     if (state->where == 0)
         state->where = "END-OF-MESSAGE";
     if (bare_lf_seen && state->bare_lf_mode == SMTPD_BARE_LF_REJECT) {
-        vstring_sprintf(reason, "%d 5.5.2 Error: bare <LF> received",
-                        var_smtpd_forbid_bare_newline_reject_code);
-        msg_info("%s: reject: %s from %s: %s", state->queue_id ? state->queue_id : "NOQUEUE",
-                 "END-OF-MESSAGE", state->namaddr, "bare <LF> received");
-        smtpd_reply(state, "%s", vstring_str(reason));
+        smtpd_log_reject(state, "reject", "bare <LF> received", state->recipient);
+        smtpd_reply(state, "%d 5.5.2 %s Error: bare <LF> received",
+                    var_smtpd_forbid_bare_newline_reject_code, var_myhostname);
     } else if (var_message_size_limit > 0 && state->act_size > var_message_size_limit) {
-        smtpd_log_reject(state, "reject", "552 5.3.4 Message size exceeds fixed limit", 0);
-        smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
+        /* Postfix's wording here is cleanup's (the content hit the limit). */
+        msg_warn("%s: queue file size limit exceeded",
+                 state->queue_id ? state->queue_id : "NOQUEUE");
+        smtpd_reply(state, "552 5.3.4 Error: message file too big");
     } else if (state->cleanup == 0) {
         smtpd_reply(state, "451 4.3.0 Error: queue file write error");
+    } else if (state->postdrop_pid) {
+        if (smtpd_postdrop_close(state, 1) == 0) {
+            smtpd_reply(state, "250 2.0.0 Ok: queued");
+            rc = 0;
+        } else {
+            smtpd_reply(state, "451 4.3.0 Error: queue file write error");
+        }
     } else {
         rec_vstream_put(state->cleanup, REC_TYPE_XTRA, "", 0);
         rec_vstream_put(state->cleanup, REC_TYPE_END, "", 0);
-        if (vstream_fflush(state->cleanup) != 0
-            || attr_scan(state->cleanup, ATTR_FLAG_STRICT, RECV_ATTR_INT(MAIL_ATTR_STATUS, &status),
-                         RECV_ATTR_STR(MAIL_ATTR_REASON, reason), ATTR_TYPE_END)
-                   != 2) {
+        if (vstream_fflush(state->cleanup) != 0 ||
+            attr_scan(state->cleanup, ATTR_FLAG_STRICT, RECV_ATTR_INT(MAIL_ATTR_STATUS, &status),
+                      RECV_ATTR_STR(MAIL_ATTR_REASON, reason), ATTR_TYPE_END) != 2) {
             msg_warn("%s: no reply from the cleanup service", state->queue_id);
             smtpd_reply(state, "451 4.3.0 Error: queue file write error");
         } else if (status == 0) {
             if (state->discard)
-                msg_info("%s: discard: END-OF-MESSAGE from %s", state->queue_id,
-                         state->namaddr);
-            smtpd_reply(state, "250 2.0.0 Ok: queued as %s", state->queue_id);
+                msg_info("%s: discard: END-OF-MESSAGE from %s", state->queue_id, state->namaddr);
+            /* After BDAT LAST Postfix also says how much content it took. */
+            if (state->bdat_last)
+                smtpd_reply(state, "250 2.0.0 Ok: %ld bytes queued as %s", state->act_size,
+                            state->queue_id);
+            else
+                smtpd_reply(state, "250 2.0.0 Ok: queued as %s", state->queue_id);
             rc = 0;
         } else {
             const char *text = VSTRING_LEN(reason) ? vstring_str(reason) : 0;
@@ -709,17 +959,22 @@ static int smtpd_data_checks(SMTPD_STATE *state)
 static int smtpd_data(SMTPD_STATE *state, char *args)
 {
     int status;
-    int at_bol = 1;       /* the next piece starts a line */
-    int prev_crlf = 1;    /* the previous line ended in CR LF */
+    int at_bol = 1;    /* the next piece starts a line */
+    int prev_crlf = 1; /* the previous line ended in CR LF */
     int bare_lf = 0;
     int in_header = 1;
     char where[64];
 
+    /* Postfix checks the state before the syntax. */
+    if (state->sender == 0 || state->rcpt_count == 0)
+        return smtpd_data_checks(state);
     if (*skipblanks(args)) {
         smtpd_reply(state, "501 5.5.4 Syntax: DATA");
         return -1;
     }
     if (smtpd_data_checks(state) < 0)
+        return -1;
+    if (smtpd_pipelining_check(state, "DATA") < 0)
         return -1;
     smtpd_received(state);
     smtpd_reply(state, "354 End data with <CR><LF>.<CR><LF>");
@@ -727,14 +982,14 @@ static int smtpd_data(SMTPD_STATE *state, char *args)
     for (;;) {
         status = vstream_get_line(state->client, state->buffer, (size_t)var_line_length_limit,
                                   VSTREAM_LINE_STRIP);
-        if (status == VSTREAM_LINE_EOF || status == VSTREAM_LINE_ERROR
-            || status == VSTREAM_LINE_TIMEOUT || status == VSTREAM_LINE_NOEOL) {
+        if (status == VSTREAM_LINE_EOF || status == VSTREAM_LINE_ERROR ||
+            status == VSTREAM_LINE_TIMEOUT || status == VSTREAM_LINE_NOEOL) {
             snprintf(where, sizeof(where), "DATA (%ld bytes)", state->act_size);
             state->where = mystrdup(where); /* freed never: the session ends */
             return -2;
         }
-        if (at_bol && status != VSTREAM_LINE_LONG && VSTRING_LEN(state->buffer) == 1
-            && state->buffer->data[0] == '.') {
+        if (at_bol && status != VSTREAM_LINE_LONG && VSTRING_LEN(state->buffer) == 1 &&
+            state->buffer->data[0] == '.') {
             int ends = (state->bare_lf_mode == SMTPD_BARE_LF_NO)
                            ? 1
                            : (status == VSTREAM_LINE_CRLF && prev_crlf);
@@ -764,7 +1019,8 @@ static int smtpd_data(SMTPD_STATE *state, char *args)
     }
     state->where = "END-OF-MESSAGE";
     if (state->cleanup && vstream_ferror(state->cleanup)) {
-        msg_warn("%s: write to the cleanup service: %m", state->queue_id);
+        msg_warn("%s: write to the cleanup service: %m",
+                 state->queue_id ? state->queue_id : "NOQUEUE");
         smtpd_cleanup_close(state);
     }
     return smtpd_finish(state, bare_lf);
@@ -783,13 +1039,12 @@ static void smtpd_bdat_content(SMTPD_STATE *state, const char *buf, size_t len)
                 vstring_truncate(state->bdat_line, n - 1);
             else
                 state->bdat_bare_lf = 1;
-            smtpd_content_line(state, vstring_str(state->bdat_line),
-                               VSTRING_LEN(state->bdat_line), REC_TYPE_NORM);
+            smtpd_content_line(state, vstring_str(state->bdat_line), VSTRING_LEN(state->bdat_line),
+                               REC_TYPE_NORM);
             vstring_reset(state->bdat_line);
         } else {
             vstring_addch(state->bdat_line, ch);
-            if (VSTRING_LEN(state->bdat_line) >= (size_t)var_line_length_limit
-                && ch != '\r') {
+            if (VSTRING_LEN(state->bdat_line) >= (size_t)var_line_length_limit && ch != '\r') {
                 smtpd_content_line(state, vstring_str(state->bdat_line),
                                    VSTRING_LEN(state->bdat_line), REC_TYPE_CONT);
                 vstring_reset(state->bdat_line);
@@ -800,6 +1055,7 @@ static void smtpd_bdat_content(SMTPD_STATE *state, const char *buf, size_t len)
 
 static int smtpd_bdat(SMTPD_STATE *state, char *args)
 {
+    char *orig_args = mystrdup(args);
     char *size_arg = mystrtok(&args, " \t");
     char *last_arg = mystrtok(&args, " \t");
     unsigned long size;
@@ -808,14 +1064,23 @@ static int smtpd_bdat(SMTPD_STATE *state, char *args)
     int reject = 0;
     static char where[64];
 
-    if (size_arg == 0 || !alldig(size_arg) || !safe_strtoul(size_arg, &size)
-        || (last_arg && strcasecmp(last_arg, "LAST") != 0) || mystrtok(&args, " \t")) {
-        smtpd_reply(state, "501 5.5.4 Syntax: BDAT count [LAST]");
-        /* Without a valid count the stream cannot be resynchronised. */
-        if (state->sender)
-            state->bdat_state = 2;
+    if (size_arg == 0 || !alldig(size_arg) || !safe_strtoul(size_arg, &size) ||
+        (last_arg && strcasecmp(last_arg, "LAST") != 0) || mystrtok(&args, " \t")) {
+        /* Without a valid count the stream cannot be resynchronised:
+         * Postfix hangs up, and so do we. */
+        VSTRING *printable = vstring_alloc(100);
+
+        vstring_sprintf(state->scratch, "BDAT%s%s", *orig_args ? " " : "", orig_args);
+        msg_warn("%s: malformed BDAT command syntax from %s: %s",
+                 state->queue_id ? state->queue_id : "NOQUEUE", state->namaddr,
+                 smtpd_printable(printable, vstring_str(state->scratch)));
+        vstring_free(printable);
+        myfree(orig_args);
+        smtpd_reply(state, "521 5.5.4 Syntax: BDAT count [LAST]");
+        smtpd_done = 1;
         return -1;
     }
+    myfree(orig_args);
     last = last_arg != 0;
     if (state->bdat_state == 0) {
         if (state->sender == 0 || state->rcpt_count == 0) {
@@ -856,6 +1121,7 @@ static int smtpd_bdat(SMTPD_STATE *state, char *args)
         smtpd_reply(state, "250 2.0.0 Ok: %s bytes", size_arg);
         return 0;
     }
+    state->bdat_last = 1;
     if (VSTRING_LEN(state->bdat_line) > 0)
         smtpd_content_line(state, vstring_str(state->bdat_line), VSTRING_LEN(state->bdat_line),
                            REC_TYPE_NORM);
@@ -890,7 +1156,7 @@ static int smtpd_vrfy(SMTPD_STATE *state, char *args)
         return -1;
     }
     if (*arg == 0) {
-        smtpd_reply(state, "501 5.5.4 Syntax: VRFY address");
+        smtpd_reply(state, "501 5.5.4 Syntax: VRFY address [SMTPUTF8]");
         return -1;
     }
     {
@@ -911,15 +1177,40 @@ static int smtpd_vrfy(SMTPD_STATE *state, char *args)
         reply = smtpd_check_rcpt_known(state, vstring_str(internal));
         myfree(copy);
         argv_free(params);
-        vstring_free(internal);
         if (reply) {
-            smtpd_log_reject(state, "reject", reply, 0);
+            smtpd_log_reject(state, "reject", reply, vstring_str(internal));
             smtpd_reply(state, "%s", reply);
+            vstring_free(internal);
             return -1;
         }
+        vstring_free(internal);
     }
     smtpd_reply(state, "252 2.0.0 %s", arg);
     return 0;
+}
+
+/*
+ * smtpd_flush_send_site - ask the fast flush service to retry mail for site.
+ *
+ * Stand-in for flush_send_site() of lib/global/flush_clnt (branch h/flush,
+ * not merged yet): the decision that needs no daemon is made here as
+ * Postfix makes it (an empty fast_flush_domains, the default unless
+ * relay_domains is set, denies every site); anything else would need the
+ * flush daemon, which does not exist yet, so it is "unavailable".  Replace
+ * the body with flush_send_site() once flush_clnt lands.
+ */
+#define SMTPD_FLUSH_OK   0
+#define SMTPD_FLUSH_FAIL 1
+#define SMTPD_FLUSH_DENY 4
+
+static int smtpd_flush_send_site(const char *site)
+{
+    ARGV *list = argv_split_list(var_fast_flush_domains);
+    int empty = list->argc == 0;
+
+    argv_free(list);
+    (void)site;
+    return empty ? SMTPD_FLUSH_DENY : SMTPD_FLUSH_FAIL;
 }
 
 static int smtpd_etrn(SMTPD_STATE *state, char *args)
@@ -951,9 +1242,47 @@ static int smtpd_etrn(SMTPD_STATE *state, char *args)
         smtpd_reply(state, "%s", reply);
         return -1;
     }
-    /* The fast flush service does not exist yet: never claim success. */
-    smtpd_reply(state, "458 Unable to queue messages for %s", domain);
+    switch (smtpd_flush_send_site(domain)) {
+    case SMTPD_FLUSH_OK:
+        smtpd_reply(state, "250 Queuing started");
+        return 0;
+    case SMTPD_FLUSH_DENY:
+        msg_warn("reject: ETRN %.100s... from %s", domain, state->namaddr);
+        smtpd_reply(state, "459 <%s>: service unavailable", domain);
+        return -1;
+    default:
+        msg_warn("unable to talk to fast flush service");
+        smtpd_reply(state, "458 Unable to queue messages");
+        return -1;
+    }
+}
+
+/* XCLIENT: on success the session starts over as the new client, with a
+ * new greeting; Postfix does not count it as a successful command. */
+static int smtpd_xclient_cmd(SMTPD_STATE *state, char *args)
+{
+    VSTRING *reply = vstring_alloc(100);
+
+    if (smtpd_xclient(state, args, reply) < 0) {
+        smtpd_reply(state, "%s", vstring_str(reply));
+    } else {
+        state->bare_lf_mode = smtpd_bare_lf_default;
+        if (state->bare_lf_mode != SMTPD_BARE_LF_NO && smtpd_check_bare_lf_excluded(state))
+            state->bare_lf_mode = SMTPD_BARE_LF_NO;
+        smtpd_reply(state, "220 %s", var_smtpd_banner);
+    }
+    vstring_free(reply);
     return -1;
+}
+
+static int smtpd_xforward_cmd(SMTPD_STATE *state, char *args)
+{
+    VSTRING *reply = vstring_alloc(100);
+    int rc = smtpd_xforward(state, args, reply);
+
+    smtpd_reply(state, "%s", vstring_str(reply));
+    vstring_free(reply);
+    return rc;
 }
 
 static int smtpd_quit(SMTPD_STATE *state, char *args)
@@ -973,6 +1302,13 @@ static int smtpd_forbidden(const char *verb)
                 return 1;
     if (smtpd_forbidden_nonalpha && !isalpha((unsigned char)verb[0]))
         return 1;
+    /* A header label ("Subject:"): message content sent as commands. */
+    {
+        size_t len = strlen(verb);
+
+        if (len > 1 && verb[len - 1] == ':' && strcspn(verb, ":") == len - 1)
+            return 1;
+    }
     if (smtpd_forbidden_dict) {
         const char *value;
 
@@ -991,18 +1327,89 @@ static const char *smtpd_printable(VSTRING *out, const char *text)
     return vstring_str(out);
 }
 
+/*
+ * The client socket's reads go through smtpd_client_read(), which remembers
+ * where the last read put its bytes: the stream refills its buffer only
+ * when it is empty, so the bytes it still holds unread are the tail of that
+ * last read.  That is how the pipelining check can show what the client
+ * sent ahead without consuming it (the stream has no peek-at-data call).
+ */
+static const char *smtpd_last_read;
+static size_t smtpd_last_read_len;
+
+static ssize_t smtpd_client_read(VSTREAM *stream, void *buf, size_t len, int timeout_ms,
+                                 void *context)
+{
+    ssize_t got;
+
+    if (timeout_ms >= 0 && poll_fd(vstream_fileno(stream), POLLIN, timeout_ms) <= 0) {
+        errno = ETIMEDOUT;
+        return -1;
+    }
+    if ((got = read(vstream_fileno(stream), buf, len)) > 0) {
+        smtpd_last_read = buf;
+        smtpd_last_read_len = (size_t)got;
+    }
+    return got;
+}
+
+/* smtpd_pending_text - what the client sent ahead, escaped as Postfix logs it */
+static const char *smtpd_pending_text(SMTPD_STATE *state, VSTRING *out)
+{
+    size_t n = vstream_peek(state->client);
+    char peekbuf[100];
+    const char *data = 0;
+    ssize_t len = 0;
+
+    if (n > 0 && n <= smtpd_last_read_len) {
+        data = smtpd_last_read + smtpd_last_read_len - n;
+        len = (ssize_t)n;
+    } else if (n == 0) {
+        len =
+            recv(vstream_fileno(state->client), peekbuf, sizeof(peekbuf), MSG_PEEK | MSG_DONTWAIT);
+        data = peekbuf;
+    }
+    vstring_reset(out);
+    if (len > 100)
+        len = 100;
+    for (ssize_t i = 0; data && i < len; i++) {
+        int ch = (unsigned char)data[i];
+
+        if (ch == '\r')
+            vstring_strcat(out, "\\r");
+        else if (ch == '\n')
+            vstring_strcat(out, "\\n");
+        else if (ch == '\t')
+            vstring_strcat(out, "\\t");
+        else if (ch < 0x20 || ch >= 0x7f)
+            vstring_sprintf_append(out, "\\%03o", ch);
+        else
+            vstring_addch(out, ch);
+    }
+    return vstring_str(out);
+}
+
 /* smtpd_pipelining_check - log (and maybe refuse) input sent too early */
 static int smtpd_pipelining_check(SMTPD_STATE *state, const char *after)
 {
     size_t n = vstream_peek(state->client);
+    VSTRING *text;
 
     if (n == 0 && poll_fd(vstream_fileno(state->client), POLLIN, 0) <= 0)
         return 0;
-    if (n == 0)
+    text = vstring_alloc(100);
+    smtpd_pending_text(state, text);
+    if (VSTRING_LEN(text) == 0) {
+        vstring_free(text);
         return 0;
-    msg_info("improper command pipelining after %s from %s", after, state->namaddr);
-    if (var_smtpd_forbid_unauth_pipelining && !state->is_mynetworks) {
+    }
+    msg_info("improper command pipelining after %s from %s: %s", after, state->namaddr,
+             vstring_str(text));
+    vstring_free(text);
+    /* Postfix disconnects every client that does this, mynetworks too. */
+    if (var_smtpd_forbid_unauth_pipelining) {
         smtpd_reply(state, "554 5.5.0 Error: SMTP protocol synchronization");
+        smtpd_done = 1;
         return -1;
     }
     return 0;
@@ -1031,7 +1438,7 @@ static void smtpd_disconnect_log(SMTPD_STATE *state)
         vstring_sprintf_append(line, " unknown=%d/%d", smtpd_unknown_ok, smtpd_unknown_total);
         total += smtpd_unknown_total;
     }
-    if (ok == total)
+    if (ok == total && total > 0)
         vstring_sprintf_append(line, " commands=%d", ok);
     else
         vstring_sprintf_append(line, " commands=%d/%d", ok, total);
@@ -1072,8 +1479,8 @@ static void smtpd_session(SMTPD_STATE *state)
             smtpd_reply(state, "421 4.4.2 %s Error: timeout exceeded", var_myhostname);
             break;
         }
-        if (status == VSTREAM_LINE_EOF || status == VSTREAM_LINE_ERROR
-            || status == VSTREAM_LINE_NOEOL) {
+        if (status == VSTREAM_LINE_EOF || status == VSTREAM_LINE_ERROR ||
+            status == VSTREAM_LINE_NOEOL) {
             msg_info("lost connection after %s from %s", state->where, state->namaddr);
             break;
         }
@@ -1093,18 +1500,17 @@ static void smtpd_session(SMTPD_STATE *state)
             }
         }
         if (status == VSTREAM_LINE_LF && state->bare_lf_mode == SMTPD_BARE_LF_REJECT) {
-            msg_info("disallowed bare <LF> received from %s", state->namaddr);
-            smtpd_reply(state, "%d 5.5.2 Error: bare <LF> received",
-                        var_smtpd_forbid_bare_newline_reject_code);
-            if (var_smtpd_forbid_bare_newline_reject_code == 521)
-                break;
-            continue;
+            /* Postfix hangs up: what else the client sent cannot be trusted. */
+            smtpd_log_reject(state, "reject", "bare <LF> received", 0);
+            smtpd_reply(state, "%d 5.5.2 %s Error: bare <LF> received",
+                        var_smtpd_forbid_bare_newline_reject_code, var_myhostname);
+            break;
         }
         args = vstring_str(state->buffer);
         verb = mystrtok(&args, " \t");
         if (verb == 0) {
-            smtpd_unknown_total++;
-            state->where = "UNKNOWN";
+            /* An empty line is an error, but not a command (Postfix does
+             * not count it in the disconnect statistics). */
             smtpd_reply(state, "500 5.5.2 Error: bad syntax");
             continue;
         }
@@ -1129,8 +1535,13 @@ static void smtpd_session(SMTPD_STATE *state)
         }
         cmd->total++;
         state->where = cmd->name;
-        if (cmd->junk && ++state->junk_cmds > var_smtpd_junk_command_limit)
+        if (cmd->junk && state->junk_cmds++ > var_smtpd_junk_command_limit)
             state->error_count++;
+        /* HELO and EHLO must end a pipelined group (RFC 2920): check before
+         * answering, as Postfix does; DATA checks before its 354. */
+        if ((cmd->action == smtpd_ehlo || cmd->action == smtpd_helo) &&
+            smtpd_pipelining_check(state, cmd->name) < 0)
+            break;
         status = cmd->action(state, args);
         if (status == -2) {
             msg_info("lost connection after %s from %s", state->where, state->namaddr);
@@ -1141,9 +1552,6 @@ static void smtpd_session(SMTPD_STATE *state)
             if (cmd->action == smtpd_data || cmd->action == smtpd_bdat)
                 state->where = cmd->name;
         }
-        if ((cmd->action == smtpd_ehlo || cmd->action == smtpd_helo)
-            && smtpd_pipelining_check(state, cmd->name) < 0)
-            break;
     }
 out:
     vstream_fflush(state->client);
@@ -1166,16 +1574,18 @@ static void smtpd_service(VSTREAM *stream, char *service, char **argv)
     state.protocol = "SMTP";
     state.standalone = vstream_fileno(stream) == 0;
     vstream_set_timeouts(stream, var_smtpd_timeout * 1000, var_smtpd_timeout * 1000);
+    smtpd_last_read = 0;
+    smtpd_last_read_len = 0;
+    if (!state.standalone)
+        vstream_set_io(stream, smtpd_client_read, 0, 0);
     smtpd_peer_init(&state);
     msg_info("connect from %s", state.namaddr);
     /* Like Postfix's sendmail -bs: access controls apply in stand-alone
-     * mode only when it runs as mail_owner. */
-    {
-        struct passwd *pw = getpwnam(var_mail_owner);
-
-        state.is_mynetworks = (state.standalone && (pw == 0 || geteuid() != pw->pw_uid))
-                              || smtpd_check_mynetworks(&state);
-    }
+     * mode only when it was started by mail_owner. */
+    state.access_off = state.standalone && smtpd_standalone_trusted;
+    state.xclient_ok = !state.standalone && smtpd_check_xclient_host(&state);
+    state.xforward_ok = !state.standalone && smtpd_check_xforward_host(&state);
+    state.is_mynetworks = state.access_off || smtpd_check_mynetworks(&state);
     state.bare_lf_mode = smtpd_bare_lf_default;
     if (state.bare_lf_mode != SMTPD_BARE_LF_NO && smtpd_check_bare_lf_excluded(&state))
         state.bare_lf_mode = SMTPD_BARE_LF_NO;
@@ -1196,8 +1606,12 @@ static void smtpd_service(VSTREAM *stream, char *service, char **argv)
 
 static void smtpd_pre_init(char *service, char **argv)
 {
-    const char *explicit = mail_conf_lookup("smtpd_forbid_bare_newline");
-    const char *mode = explicit ? var_smtpd_forbid_bare_newline : "normalize";
+    const char *mode = var_smtpd_forbid_bare_newline;
+    struct passwd *pw = getpwnam(var_mail_owner);
+
+    /* Who started us (before -u drops privileges): sendmail -bs run by
+     * root or a user is trusted, run by mail_owner it is not. */
+    smtpd_standalone_trusted = pw == 0 || getuid() != pw->pw_uid;
     ARGV *words;
 
     if (strcasecmp(mode, "no") == 0)
@@ -1237,7 +1651,19 @@ static void smtpd_pre_init(char *service, char **argv)
 
 int main(int argc, char **argv)
 {
-    single_server_main(argc, argv, smtpd_service, MAIL_SERVER_PRE_INIT, smtpd_pre_init,
-                       MAIL_SERVER_END);
+    int standalone = 0;
+
+    /* Stand-alone (-z, sendmail -bs) keeps the caller's identity, as with
+     * Postfix, so that postdrop records who submitted the mail; under
+     * master smtpd must always run as mail_owner. */
+    for (int i = 1; i < argc && argv[i][0] == '-'; i++)
+        if (strcmp(argv[i], "-z") == 0)
+            standalone = 1;
+    if (standalone)
+        single_server_main(argc, argv, smtpd_service, MAIL_SERVER_PRE_INIT, smtpd_pre_init,
+                           MAIL_SERVER_PRIVILEGED, MAIL_SERVER_END);
+    else
+        single_server_main(argc, argv, smtpd_service, MAIL_SERVER_PRE_INIT, smtpd_pre_init,
+                           MAIL_SERVER_END);
     return 0;
 }

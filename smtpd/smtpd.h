@@ -33,6 +33,12 @@ typedef struct SMTPD_STATE {
     int name_status;     /* SMTPD_PEER_* */
     int reverse_name_status;
     int is_mynetworks;   /* the client matches mynetworks */
+    int access_off;      /* stand-alone, not started by mail_owner: no checks */
+    int xclient_ok;      /* smtpd_authorized_xclient_hosts matches */
+    int xforward_ok;     /* smtpd_authorized_xforward_hosts matches */
+    /* XFORWARD: the original client of the next transaction (null: unknown). */
+    int fwd_set;
+    char *fwd_name, *fwd_addr, *fwd_port, *fwd_proto, *fwd_helo, *fwd_ident, *fwd_source;
     int bare_lf_mode;    /* SMTPD_BARE_LF_* for this client */
     /* The session. */
     char *helo_name;     /* HELO/EHLO argument or null */
@@ -53,10 +59,12 @@ typedef struct SMTPD_STATE {
     int rcpt_overshoot;
     ARGV *rcpt_list;     /* accepted recipients, for "for <...>" */
     VSTREAM *cleanup;    /* open queue file, or null */
+    int postdrop_pid;    /* stand-alone: cleanup is a pipe to this postdrop */
     char *queue_id;      /* its id, or null */
     long act_size;       /* bytes of content so far */
     int bdat_state;      /* 0 none, 1 chunks flowing, 2 error: skip to LAST */
     int bdat_bare_lf;    /* a bare LF was seen in BDAT content */
+    int bdat_last;       /* the content ended with BDAT LAST */
     int data_prev_crlf;  /* BDAT: the previous chunk ended a line */
     VSTRING *bdat_line;  /* BDAT: a partial line carried between chunks */
     struct timeval arrival;

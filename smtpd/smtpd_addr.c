@@ -63,7 +63,8 @@ int smtpd_addr_split(char *arg, int strict, char **addr, ARGV *params)
     for (const unsigned char *p = (const unsigned char *)start; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
             return SMTPD_ADDR_BADCHAR;
-    /* A bare '<' or '>' outside quotes is never part of an address. */
+    /* A bare '<', '>' or blank outside quotes is never part of an address
+     * ("<a b>" is two words, which Postfix calls illegal syntax). */
     {
         int quoted = 0;
 
@@ -74,7 +75,7 @@ int smtpd_addr_split(char *arg, int strict, char **addr, ARGV *params)
             }
             if (*p == '"')
                 quoted = !quoted;
-            else if (!quoted && (*p == '<' || *p == '>'))
+            else if (!quoted && (*p == '<' || *p == '>' || *p == ' ' || *p == '\t'))
                 return SMTPD_ADDR_BADCHAR;
         }
     }

@@ -14,7 +14,7 @@
  *       owns).  *addr points into arg, without the angle brackets.
  *       Returns SMTPD_ADDR_OK, SMTPD_ADDR_SYNTAX (no address, unbalanced
  *       brackets or quotes) or SMTPD_ADDR_BADCHAR (a control character or
- *       a bare '<' / '>' inside the address).
+ *       a bare '<', '>' or blank inside the address).
  *   smtpd_addr_internal(addr, out)
  *       The internal (unquoted) form of an external address: "\"a b\"@c"
  *       becomes "a b@c"; <> gives "".  Returns out.

@@ -25,6 +25,8 @@ static const SPLIT_CASE split_cases[] = {
     {"<a@b>x", 0, SMTPD_ADDR_SYNTAX, 0, 0},
     {"<a<b@c>", 0, SMTPD_ADDR_BADCHAR, 0, 0},
     {"<a\tb@c>", 0, SMTPD_ADDR_BADCHAR, 0, 0},
+    {"<a b>", 0, SMTPD_ADDR_BADCHAR, 0, 0},
+    {"<\"a b\"@c>", 0, SMTPD_ADDR_OK, "\"a b\"@c", ""},
     {"", 0, SMTPD_ADDR_SYNTAX, 0, 0},
     {"a@b c", 0, SMTPD_ADDR_OK, "a@b", "c"},
     {"<\"unterminated@b>", 0, SMTPD_ADDR_SYNTAX, 0, 0},

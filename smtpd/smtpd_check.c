@@ -20,12 +20,19 @@
  * bang path that trivial-rewrite did not resolve locally) is never an
  * authorised destination unless allow_untrusted_routing.
  *
+ * reject_maps_rbl (with maps_rbl_domains) is reject_rbl_client over each
+ * listed domain, after Postfix's deprecation warning.
+ *
  * Every restriction name of the issue is known.  Those that need DNS lists,
  * policy servers, SASL, TLS or address verification are parsed and
  * reported once with a warning "... is not supported yet" and then skipped
  * (so they neither permit nor reject).  An unknown name is Postfix's
  * "warning: unknown smtpd restriction" and the request gets "451 4.3.5
  * Server configuration error".
+ *
+ * With state->access_off (sendmail -bs not run by mail_owner) every check
+ * answers "go ahead" at once, without looking anything up, as Postfix's
+ * stand-alone mode does.
  *
  * What can go wrong: a table that cannot answer gives "451 4.3.5 Server
  * configuration error" or a 4xx defer, never a permit.
@@ -113,9 +120,9 @@ static void smtpd_netlist_add(SMTPD_NETLIST *list, const char *param, char *word
     }
     if (host[0] != '[' && strchr(host, ':') && !isxdigit((unsigned char)host[0])) {
         ent.kind = 't';
-    } else if (host[0] != '[' && strchr(host, ':') && isalpha((unsigned char)host[0])
-               && strspn(host, "abcdefghijklmnopqrstuvwxyz") == (size_t)(strchr(host, ':') - host)
-               && dict_type_known(mystrndup(host, (size_t)(strchr(host, ':') - host)))) {
+    } else if (host[0] != '[' && strchr(host, ':') && isalpha((unsigned char)host[0]) &&
+               strspn(host, "abcdefghijklmnopqrstuvwxyz") == (size_t)(strchr(host, ':') - host) &&
+               dict_type_known(mystrndup(host, (size_t)(strchr(host, ':') - host)))) {
         ent.kind = 't';
     }
     if (ent.kind == 't') {
@@ -218,9 +225,9 @@ int smtpd_netlist_match(SMTPD_NETLIST *list, const char *name, const char *addr)
                 size_t nl = strlen(name), el = strlen(e->name);
                 const char *pat = e->name[0] == '.' ? e->name + 1 : e->name;
 
-                hit = strcasecmp(name, pat) == 0
-                      || (nl > strlen(pat) && name[nl - strlen(pat) - 1] == '.'
-                          && strcasecmp(name + nl - strlen(pat), pat) == 0);
+                hit = strcasecmp(name, pat) == 0 ||
+                      (nl > strlen(pat) && name[nl - strlen(pat) - 1] == '.' &&
+                       strcasecmp(name + nl - strlen(pat), pat) == 0);
                 (void)el;
             }
         } else if (e->kind == 't' && e->dict) {
@@ -253,45 +260,81 @@ typedef struct SMTPD_RESTRICTION {
 } SMTPD_RESTRICTION;
 
 static const SMTPD_RESTRICTION smtpd_restrictions[] = {
-    {"permit", 0, 1}, {"reject", 0, 1}, {"defer", 0, 1},
-    {"defer_if_permit", 0, 1}, {"defer_if_reject", 0, 1}, {"warn_if_reject", 0, 1},
-    {"permit_mynetworks", 0, 1}, {"permit_inet_interfaces", 0, 1},
-    {"permit_auth_destination", 0, 1}, {"reject_unauth_destination", 0, 1},
-    {"defer_unauth_destination", 0, 1}, {"reject_unauth_pipelining", 0, 1},
-    {"reject_non_fqdn_helo_hostname", 0, 1}, {"reject_non_fqdn_hostname", 0, 1},
-    {"reject_non_fqdn_sender", 0, 1}, {"reject_non_fqdn_recipient", 0, 1},
-    {"reject_invalid_helo_hostname", 0, 1}, {"reject_invalid_hostname", 0, 1},
-    {"reject_unknown_helo_hostname", 0, 1}, {"reject_unknown_hostname", 0, 1},
-    {"reject_unknown_sender_domain", 0, 1}, {"reject_unknown_recipient_domain", 0, 1},
-    {"reject_unknown_client_hostname", 0, 1}, {"reject_unknown_client", 0, 1},
+    {"permit", 0, 1},
+    {"reject", 0, 1},
+    {"defer", 0, 1},
+    {"defer_if_permit", 0, 1},
+    {"defer_if_reject", 0, 1},
+    {"warn_if_reject", 0, 1},
+    {"permit_mynetworks", 0, 1},
+    {"permit_inet_interfaces", 0, 1},
+    {"permit_auth_destination", 0, 1},
+    {"reject_unauth_destination", 0, 1},
+    {"defer_unauth_destination", 0, 1},
+    {"reject_unauth_pipelining", 0, 1},
+    {"reject_non_fqdn_helo_hostname", 0, 1},
+    {"reject_non_fqdn_hostname", 0, 1},
+    {"reject_non_fqdn_sender", 0, 1},
+    {"reject_non_fqdn_recipient", 0, 1},
+    {"reject_invalid_helo_hostname", 0, 1},
+    {"reject_invalid_hostname", 0, 1},
+    {"reject_unknown_helo_hostname", 0, 1},
+    {"reject_unknown_hostname", 0, 1},
+    {"reject_unknown_sender_domain", 0, 1},
+    {"reject_unknown_recipient_domain", 0, 1},
+    {"reject_unknown_client_hostname", 0, 1},
+    {"reject_unknown_client", 0, 1},
     {"reject_unknown_reverse_client_hostname", 0, 1},
-    {"reject_unlisted_sender", 0, 1}, {"reject_unlisted_recipient", 0, 1},
-    {"permit_sasl_authenticated", 0, 1}, {"permit_tls_clientcerts", 0, 1},
-    {"permit_tls_all_clientcerts", 0, 1}, {"reject_plaintext_session", 0, 0},
-    {"reject_unverified_sender", 0, 0}, {"reject_unverified_recipient", 0, 0},
-    {"reject_sender_login_mismatch", 0, 0}, {"reject_authenticated_sender_login_mismatch", 0, 0},
+    {"reject_unlisted_sender", 0, 1},
+    {"reject_unlisted_recipient", 0, 1},
+    {"permit_sasl_authenticated", 0, 1},
+    {"permit_tls_clientcerts", 0, 1},
+    {"permit_tls_all_clientcerts", 0, 1},
+    {"reject_plaintext_session", 0, 0},
+    {"reject_unverified_sender", 0, 0},
+    {"reject_unverified_recipient", 0, 0},
+    {"reject_sender_login_mismatch", 0, 0},
+    {"reject_authenticated_sender_login_mismatch", 0, 0},
     {"reject_known_sender_login_mismatch", 0, 0},
     {"reject_unauthenticated_sender_login_mismatch", 0, 0},
-    {"reject_multi_recipient_bounce", 0, 1}, {"permit_mx_backup", 0, 0},
-    {"permit_naked_ip_address", 0, 1}, {"reject_maps_rbl", 0, 0},
-    {"check_client_access", 1, 1}, {"check_reverse_client_hostname_access", 1, 1},
-    {"check_helo_access", 1, 1}, {"check_sender_access", 1, 1},
-    {"check_recipient_access", 1, 1}, {"check_etrn_access", 1, 1},
-    {"check_ccert_access", 1, 0}, {"check_sasl_access", 1, 0},
-    {"check_client_a_access", 1, 0}, {"check_client_mx_access", 1, 0},
-    {"check_client_ns_access", 1, 0}, {"check_helo_a_access", 1, 0},
-    {"check_helo_mx_access", 1, 0}, {"check_helo_ns_access", 1, 0},
-    {"check_sender_a_access", 1, 0}, {"check_sender_mx_access", 1, 0},
-    {"check_sender_ns_access", 1, 0}, {"check_recipient_a_access", 1, 0},
-    {"check_recipient_mx_access", 1, 0}, {"check_recipient_ns_access", 1, 0},
+    {"reject_multi_recipient_bounce", 0, 1},
+    {"permit_mx_backup", 0, 0},
+    {"permit_naked_ip_address", 0, 1},
+    {"reject_maps_rbl", 0, 1},
+    {"check_client_access", 1, 1},
+    {"check_reverse_client_hostname_access", 1, 1},
+    {"check_helo_access", 1, 1},
+    {"check_sender_access", 1, 1},
+    {"check_recipient_access", 1, 1},
+    {"check_etrn_access", 1, 1},
+    {"check_ccert_access", 1, 0},
+    {"check_sasl_access", 1, 0},
+    {"check_client_a_access", 1, 0},
+    {"check_client_mx_access", 1, 0},
+    {"check_client_ns_access", 1, 0},
+    {"check_helo_a_access", 1, 0},
+    {"check_helo_mx_access", 1, 0},
+    {"check_helo_ns_access", 1, 0},
+    {"check_sender_a_access", 1, 0},
+    {"check_sender_mx_access", 1, 0},
+    {"check_sender_ns_access", 1, 0},
+    {"check_recipient_a_access", 1, 0},
+    {"check_recipient_mx_access", 1, 0},
+    {"check_recipient_ns_access", 1, 0},
     {"check_reverse_client_hostname_a_access", 1, 0},
     {"check_reverse_client_hostname_mx_access", 1, 0},
     {"check_reverse_client_hostname_ns_access", 1, 0},
-    {"check_policy_service", 1, 0}, {"reject_rbl_client", 1, 0},
-    {"reject_rhsbl_client", 1, 0}, {"reject_rhsbl_reverse_client", 1, 0},
-    {"reject_rhsbl_helo", 1, 0}, {"reject_rhsbl_sender", 1, 0},
-    {"reject_rhsbl_recipient", 1, 0}, {"permit_dnswl_client", 1, 0},
-    {"permit_rhswl_client", 1, 0}, {"reject_rhsbl", 1, 0}, {"sleep", 1, 1},
+    {"check_policy_service", 1, 0},
+    {"reject_rbl_client", 1, 0},
+    {"reject_rhsbl_client", 1, 0},
+    {"reject_rhsbl_reverse_client", 1, 0},
+    {"reject_rhsbl_helo", 1, 0},
+    {"reject_rhsbl_sender", 1, 0},
+    {"reject_rhsbl_recipient", 1, 0},
+    {"permit_dnswl_client", 1, 0},
+    {"permit_rhswl_client", 1, 0},
+    {"reject_rhsbl", 1, 0},
+    {"sleep", 1, 1},
     {0, 0, 0},
 };
 
@@ -303,11 +346,13 @@ static const SMTPD_RESTRICTION *smtpd_restriction_find(const char *name)
     return 0;
 }
 
-static HTABLE *smtpd_classes;  /* class name -> ARGV * */
-static HTABLE *smtpd_dicts;    /* type:name -> DICT * */
-static HTABLE *smtpd_warned;   /* "not supported" warnings given */
+static HTABLE *smtpd_classes; /* class name -> ARGV * */
+static HTABLE *smtpd_dicts;   /* type:name -> DICT * */
+static HTABLE *smtpd_warned;  /* "not supported" warnings given */
 static SMTPD_NETLIST *smtpd_mynetworks;
 static SMTPD_NETLIST *smtpd_bare_lf_exclusions;
+static SMTPD_NETLIST *smtpd_xclient_hosts;
+static SMTPD_NETLIST *smtpd_xforward_hosts;
 static ARGV *smtpd_list_client, *smtpd_list_helo, *smtpd_list_sender, *smtpd_list_relay,
     *smtpd_list_rcpt, *smtpd_list_data, *smtpd_list_eod, *smtpd_list_etrn;
 static ARGV *smtpd_local_rcpt_maps, *smtpd_virt_alias_maps, *smtpd_virt_mbox_maps,
@@ -382,9 +427,15 @@ void smtpd_check_init(void)
     smtpd_mynetworks = smtpd_netlist_parse("mynetworks", var_mynetworks);
     smtpd_bare_lf_exclusions = smtpd_netlist_parse("smtpd_forbid_bare_newline_exclusions",
                                                    var_smtpd_forbid_bare_newline_exclusions);
-    smtpd_list_client = smtpd_check_parse("smtpd_client_restrictions", var_smtpd_client_restrictions);
+    smtpd_xclient_hosts =
+        smtpd_netlist_parse("smtpd_authorized_xclient_hosts", var_smtpd_authorized_xclient_hosts);
+    smtpd_xforward_hosts =
+        smtpd_netlist_parse("smtpd_authorized_xforward_hosts", var_smtpd_authorized_xforward_hosts);
+    smtpd_list_client =
+        smtpd_check_parse("smtpd_client_restrictions", var_smtpd_client_restrictions);
     smtpd_list_helo = smtpd_check_parse("smtpd_helo_restrictions", var_smtpd_helo_restrictions);
-    smtpd_list_sender = smtpd_check_parse("smtpd_sender_restrictions", var_smtpd_sender_restrictions);
+    smtpd_list_sender =
+        smtpd_check_parse("smtpd_sender_restrictions", var_smtpd_sender_restrictions);
     smtpd_list_relay = smtpd_check_parse("smtpd_relay_restrictions", var_smtpd_relay_restrictions);
     smtpd_list_rcpt =
         smtpd_check_parse("smtpd_recipient_restrictions", var_smtpd_recipient_restrictions);
@@ -393,9 +444,10 @@ void smtpd_check_init(void)
         smtpd_check_parse("smtpd_end_of_data_restrictions", var_smtpd_end_of_data_restrictions);
     smtpd_list_etrn = smtpd_check_parse("smtpd_etrn_restrictions", var_smtpd_etrn_restrictions);
     if (smtpd_list_relay->argc == 0 && smtpd_list_rcpt->argc == 0)
-        msg_fatal("in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify "
-                  "at least one working instance of: reject_unauth_destination, "
-                  "defer_unauth_destination, reject, defer, defer_if_permit or check_relay_domains");
+        msg_fatal(
+            "in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify "
+            "at least one working instance of: reject_unauth_destination, "
+            "defer_unauth_destination, reject, defer, defer_if_permit or check_relay_domains");
     smtpd_local_rcpt_maps = smtpd_maps(var_local_recipient_maps);
     smtpd_virt_alias_maps = smtpd_maps(var_virtual_alias_maps);
     smtpd_virt_mbox_maps = smtpd_maps(var_virtual_mailbox_maps);
@@ -409,6 +461,16 @@ void smtpd_check_session_init(SMTPD_STATE *state)
 int smtpd_check_mynetworks(SMTPD_STATE *state)
 {
     return smtpd_netlist_match(smtpd_mynetworks, state->name, state->addr) > 0;
+}
+
+int smtpd_check_xclient_host(SMTPD_STATE *state)
+{
+    return smtpd_netlist_match(smtpd_xclient_hosts, state->name, state->addr) > 0;
+}
+
+int smtpd_check_xforward_host(SMTPD_STATE *state)
+{
+    return smtpd_netlist_match(smtpd_xforward_hosts, state->name, state->addr) > 0;
 }
 
 int smtpd_check_bare_lf_excluded(SMTPD_STATE *state)
@@ -488,9 +550,9 @@ typedef struct SMTPD_CTX {
     const char *rcpt;
     const char *etrn;
     VSTRING *reply;
-    int defer_if_permit;   /* pending defer_if_permit */
-    int defer_if_reject;   /* pending defer_if_reject */
-    int warn_if_reject;    /* the next restriction only warns */
+    int defer_if_permit; /* pending defer_if_permit */
+    int defer_if_reject; /* pending defer_if_reject */
+    int warn_if_reject;  /* the next restriction only warns */
     int depth;
 } SMTPD_CTX;
 
@@ -518,8 +580,8 @@ smtpd_ctx_reject(SMTPD_CTX *ctx, int code, const char *dsn, const char *fmt, ...
     va_end(ap);
     if (ctx->warn_if_reject) {
         ctx->warn_if_reject = 0;
-        msg_info("NOQUEUE: reject_warning: %s from %s: %s", ctx->state->where,
-                 ctx->state->namaddr, vstring_str(ctx->reply));
+        msg_info("NOQUEUE: reject_warning: %s from %s: %s", ctx->state->where, ctx->state->namaddr,
+                 vstring_str(ctx->reply));
         return SMTPD_CHECK_DUNNO;
     }
     return SMTPD_CHECK_REJECT;
@@ -657,16 +719,17 @@ static int smtpd_access_action(SMTPD_CTX *ctx, const char *value, const char *wh
         myfree(copy);
         return SMTPD_CHECK_DUNNO;
     }
-    if (strcasecmp(word, "OK") == 0 || (alldig(word) && !(strlen(word) == 3 && (word[0] == '4' || word[0] == '5')))) {
+    if (strcasecmp(word, "OK") == 0 ||
+        (alldig(word) && !(strlen(word) == 3 && (word[0] == '4' || word[0] == '5')))) {
         rc = SMTPD_CHECK_OK;
     } else if (strcasecmp(word, "DUNNO") == 0) {
         rc = SMTPD_CHECK_DUNNO;
     } else if (strcasecmp(word, "REJECT") == 0) {
-        rc = smtpd_ctx_reject(ctx, var_access_map_reject_code, "5.7.1", "<%s>: %s rejected: %s", what,
-                              what_class, *text ? text : "Access denied");
+        rc = smtpd_ctx_reject(ctx, var_access_map_reject_code, "5.7.1", "<%s>: %s rejected: %s",
+                              what, what_class, *text ? text : "Access denied");
     } else if (strcasecmp(word, "DEFER") == 0) {
-        rc = smtpd_ctx_reject(ctx, var_access_map_defer_code, "4.7.1", "<%s>: %s rejected: %s", what,
-                              what_class, *text ? text : "Access denied");
+        rc = smtpd_ctx_reject(ctx, var_access_map_defer_code, "4.7.1", "<%s>: %s rejected: %s",
+                              what, what_class, *text ? text : "Access denied");
     } else if (strcasecmp(word, "DEFER_IF_REJECT") == 0) {
         ctx->defer_if_reject = 1;
     } else if (strcasecmp(word, "DEFER_IF_PERMIT") == 0) {
@@ -683,8 +746,9 @@ static int smtpd_access_action(SMTPD_CTX *ctx, const char *value, const char *wh
                               *text ? text : "Access denied");
     } else if (strcasecmp(word, "HOLD") == 0) {
         ctx->state->saved_flags |= CLEANUP_FLAG_HOLD;
-        msg_info("%s: hold: %s from %s: <%s>: %s %s", ctx->state->queue_id ? ctx->state->queue_id : "NOQUEUE",
-                 ctx->state->where, ctx->state->namaddr, what, what_class, *text ? text : "triggers HOLD action");
+        msg_info("%s: hold: %s from %s: <%s>: %s %s",
+                 ctx->state->queue_id ? ctx->state->queue_id : "NOQUEUE", ctx->state->where,
+                 ctx->state->namaddr, what, what_class, *text ? text : "triggers HOLD action");
     } else if (strcasecmp(word, "DISCARD") == 0) {
         ctx->state->saved_flags |= CLEANUP_FLAG_DISCARD;
         ctx->state->discard = 1;
@@ -700,11 +764,13 @@ static int smtpd_access_action(SMTPD_CTX *ctx, const char *value, const char *wh
     } else if (strcasecmp(word, "PREPEND") == 0 && *text) {
         argv_add(ctx->state->prepend, text);
     } else if (strcasecmp(word, "WARN") == 0) {
-        msg_info("%s: warn: %s from %s: <%s>: %s %s", ctx->state->queue_id ? ctx->state->queue_id : "NOQUEUE",
-                 ctx->state->where, ctx->state->namaddr, what, what_class, text);
+        msg_info("%s: warn: %s from %s: <%s>: %s %s",
+                 ctx->state->queue_id ? ctx->state->queue_id : "NOQUEUE", ctx->state->where,
+                 ctx->state->namaddr, what, what_class, text);
     } else if (strcasecmp(word, "INFO") == 0) {
-        msg_info("%s: info: %s from %s: <%s>: %s %s", ctx->state->queue_id ? ctx->state->queue_id : "NOQUEUE",
-                 ctx->state->where, ctx->state->namaddr, what, what_class, text);
+        msg_info("%s: info: %s from %s: <%s>: %s %s",
+                 ctx->state->queue_id ? ctx->state->queue_id : "NOQUEUE", ctx->state->where,
+                 ctx->state->namaddr, what, what_class, text);
     } else {
         /* A restriction class or a list of restrictions. */
         ARGV *list;
@@ -761,13 +827,30 @@ static int smtpd_eval_one(SMTPD_CTX *ctx, const char *name, const char *arg, con
 
     if (strcasecmp(name, "permit") == 0)
         return SMTPD_CHECK_OK;
+    if (strcasecmp(name, "reject_maps_rbl") == 0) {
+        /* The pre-2.0 spelling: reject_rbl_client over each maps_rbl_domains
+         * entry, with Postfix's deprecation warning (once per process). */
+        ARGV *domains = argv_split_list(var_maps_rbl_domains);
+        int rc = SMTPD_CHECK_DUNNO;
+
+        if (htable_find(smtpd_warned, name) == 0) {
+            htable_enter(smtpd_warned, name, (void *)1);
+            msg_warn("support for restriction \"%s\" will be removed from %s; use "
+                     "\"reject_rbl_client domain-name\" instead",
+                     name, var_mail_name);
+        }
+        for (size_t i = 0; i < domains->argc && rc == SMTPD_CHECK_DUNNO; i++)
+            rc = smtpd_eval_one(ctx, "reject_rbl_client", domains->argv[i], what_class);
+        argv_free(domains);
+        return rc;
+    }
     if (strcasecmp(name, "reject") == 0)
         return smtpd_ctx_reject(ctx, var_reject_code, "5.7.1", "<%s>: %s rejected: Access denied",
-                                strcmp(what_class, "Client host") == 0 ? state->namaddr
-                                : strcmp(what_class, "Helo command") == 0 ? (helo ? helo : "")
+                                strcmp(what_class, "Client host") == 0      ? state->namaddr
+                                : strcmp(what_class, "Helo command") == 0   ? (helo ? helo : "")
                                 : strcmp(what_class, "Sender address") == 0 ? (sender ? sender : "")
-                                : strcmp(what_class, "Etrn command") == 0 ? ctx->etrn
-                                : (rcpt ? rcpt : ""),
+                                : strcmp(what_class, "Etrn command") == 0   ? ctx->etrn
+                                                                            : (rcpt ? rcpt : ""),
                                 what_class);
     if (strcasecmp(name, "defer") == 0)
         return smtpd_ctx_reject(ctx, var_defer_code, "4.7.1", "<%s>: %s rejected: Access denied",
@@ -788,9 +871,9 @@ static int smtpd_eval_one(SMTPD_CTX *ctx, const char *name, const char *arg, con
         return state->is_mynetworks ? SMTPD_CHECK_OK : SMTPD_CHECK_DUNNO;
     if (strcasecmp(name, "permit_inet_interfaces") == 0)
         return smtpd_check_inet_interface(state) ? SMTPD_CHECK_OK : SMTPD_CHECK_DUNNO;
-    if (strcasecmp(name, "permit_sasl_authenticated") == 0
-        || strcasecmp(name, "permit_tls_clientcerts") == 0
-        || strcasecmp(name, "permit_tls_all_clientcerts") == 0)
+    if (strcasecmp(name, "permit_sasl_authenticated") == 0 ||
+        strcasecmp(name, "permit_tls_clientcerts") == 0 ||
+        strcasecmp(name, "permit_tls_all_clientcerts") == 0)
         return SMTPD_CHECK_DUNNO; /* no SASL/TLS session can be authenticated yet */
     if (strcasecmp(name, "permit_naked_ip_address") == 0)
         return helo && (inet_addr(helo) != INADDR_NONE) ? SMTPD_CHECK_OK : SMTPD_CHECK_DUNNO;
@@ -802,34 +885,38 @@ static int smtpd_eval_one(SMTPD_CTX *ctx, const char *name, const char *arg, con
         return SMTPD_CHECK_DUNNO;
     }
     if (strcasecmp(name, "reject_unauth_pipelining") == 0)
-        return state->pipelining_seen
-                   ? smtpd_ctx_reject(ctx, 503, "5.5.0", "<%s>: %s rejected: Improper use of SMTP "
-                                      "command pipelining", rcpt ? rcpt : state->namaddr, what_class)
-                   : SMTPD_CHECK_DUNNO;
-    if (strcasecmp(name, "reject_unknown_client_hostname") == 0
-        || strcasecmp(name, "reject_unknown_client") == 0) {
+        return state->pipelining_seen ? smtpd_ctx_reject(ctx, 503, "5.5.0",
+                                                         "<%s>: %s rejected: Improper use of SMTP "
+                                                         "command pipelining",
+                                                         rcpt ? rcpt : state->namaddr, what_class)
+                                      : SMTPD_CHECK_DUNNO;
+    if (strcasecmp(name, "reject_unknown_client_hostname") == 0 ||
+        strcasecmp(name, "reject_unknown_client") == 0) {
         if (state->name_status != SMTPD_PEER_OK)
-            return smtpd_ctx_reject(ctx, state->name_status == SMTPD_PEER_TEMP ? 450 : var_unknown_client_reject_code,
-                                    "4.7.25", "Client host rejected: cannot find your hostname, [%s]",
-                                    state->addr);
+            return smtpd_ctx_reject(
+                ctx, state->name_status == SMTPD_PEER_TEMP ? 450 : var_unknown_client_reject_code,
+                "4.7.25", "Client host rejected: cannot find your hostname, [%s]", state->addr);
         return SMTPD_CHECK_DUNNO;
     }
     if (strcasecmp(name, "reject_unknown_reverse_client_hostname") == 0) {
         if (state->reverse_name_status != SMTPD_PEER_OK)
-            return smtpd_ctx_reject(ctx, state->reverse_name_status == SMTPD_PEER_TEMP ? 450 : var_unknown_client_reject_code,
-                                    "4.7.1", "Client host rejected: cannot find your reverse hostname, [%s]",
-                                    state->addr);
+            return smtpd_ctx_reject(
+                ctx,
+                state->reverse_name_status == SMTPD_PEER_TEMP ? 450
+                                                              : var_unknown_client_reject_code,
+                "4.7.1", "Client host rejected: cannot find your reverse hostname, [%s]",
+                state->addr);
         return SMTPD_CHECK_DUNNO;
     }
-    if (strcasecmp(name, "reject_invalid_helo_hostname") == 0
-        || strcasecmp(name, "reject_invalid_hostname") == 0) {
+    if (strcasecmp(name, "reject_invalid_helo_hostname") == 0 ||
+        strcasecmp(name, "reject_invalid_hostname") == 0) {
         if (helo && !smtpd_addr_valid_hostname(helo))
             return smtpd_ctx_reject(ctx, var_invalid_hostname_reject_code, "5.5.2",
                                     "<%s>: Helo command rejected: Invalid name", helo);
         return SMTPD_CHECK_DUNNO;
     }
-    if (strcasecmp(name, "reject_non_fqdn_helo_hostname") == 0
-        || strcasecmp(name, "reject_non_fqdn_hostname") == 0) {
+    if (strcasecmp(name, "reject_non_fqdn_helo_hostname") == 0 ||
+        strcasecmp(name, "reject_non_fqdn_hostname") == 0) {
         if (helo && !smtpd_addr_fqdn(helo))
             return smtpd_ctx_reject(ctx, var_non_fqdn_reject_code, "5.5.2",
                                     "<%s>: Helo command rejected: need fully-qualified hostname",
@@ -845,15 +932,15 @@ static int smtpd_eval_one(SMTPD_CTX *ctx, const char *name, const char *arg, con
     }
     if (strcasecmp(name, "reject_non_fqdn_recipient") == 0) {
         if (rcpt && !smtpd_addr_fqdn(smtpd_domain_of(rcpt)))
-            return smtpd_ctx_reject(ctx, var_non_fqdn_reject_code, "5.5.2",
-                                    "<%s>: Recipient address rejected: need fully-qualified address",
-                                    rcpt);
+            return smtpd_ctx_reject(
+                ctx, var_non_fqdn_reject_code, "5.5.2",
+                "<%s>: Recipient address rejected: need fully-qualified address", rcpt);
         return SMTPD_CHECK_DUNNO;
     }
-    if (strcasecmp(name, "reject_unknown_helo_hostname") == 0
-        || strcasecmp(name, "reject_unknown_hostname") == 0
-        || strcasecmp(name, "reject_unknown_sender_domain") == 0
-        || strcasecmp(name, "reject_unknown_recipient_domain") == 0) {
+    if (strcasecmp(name, "reject_unknown_helo_hostname") == 0 ||
+        strcasecmp(name, "reject_unknown_hostname") == 0 ||
+        strcasecmp(name, "reject_unknown_sender_domain") == 0 ||
+        strcasecmp(name, "reject_unknown_recipient_domain") == 0) {
         const char *dom;
         struct addrinfo hints, *res = 0;
         int err;
@@ -884,9 +971,9 @@ static int smtpd_eval_one(SMTPD_CTX *ctx, const char *name, const char *arg, con
                                 "<%s>: %s address rejected: Domain not found",
                                 is_sender ? sender : rcpt, is_sender ? "Sender" : "Recipient");
     }
-    if (strcasecmp(name, "permit_auth_destination") == 0
-        || strcasecmp(name, "reject_unauth_destination") == 0
-        || strcasecmp(name, "defer_unauth_destination") == 0) {
+    if (strcasecmp(name, "permit_auth_destination") == 0 ||
+        strcasecmp(name, "reject_unauth_destination") == 0 ||
+        strcasecmp(name, "defer_unauth_destination") == 0) {
         int auth;
 
         if (rcpt == 0)
@@ -917,7 +1004,8 @@ static int smtpd_eval_one(SMTPD_CTX *ctx, const char *name, const char *arg, con
 
         if (r) {
             return smtpd_ctx_reject(ctx, 550, "5.1.0", "<%s>: Sender address rejected: %s", sender,
-                                    strstr(r, "User unknown") ? strstr(r, "User unknown") : "undeliverable address");
+                                    strstr(r, "User unknown") ? strstr(r, "User unknown")
+                                                              : "undeliverable address");
         }
         return SMTPD_CHECK_DUNNO;
     }
@@ -932,7 +1020,8 @@ static int smtpd_eval_one(SMTPD_CTX *ctx, const char *name, const char *arg, con
     if (strcasecmp(name, "check_reverse_client_hostname_access") == 0) {
         if (strcmp(state->reverse_name, "unknown") == 0)
             return SMTPD_CHECK_DUNNO;
-        return smtpd_check_access(ctx, arg, 'h', state->reverse_name, "Client host", state->namaddr);
+        return smtpd_check_access(ctx, arg, 'h', state->reverse_name, "Client host",
+                                  state->namaddr);
     }
     if (strcasecmp(name, "check_helo_access") == 0)
         return helo ? smtpd_check_access(ctx, arg, 'h', helo, "Helo command", helo)
@@ -983,7 +1072,8 @@ static int smtpd_eval_list(SMTPD_CTX *ctx, ARGV *list, const char *what_class)
             ctx->warn_if_reject = 0;
         if (rc == SMTPD_CHECK_OK && ctx->defer_if_permit) {
             ctx->defer_if_permit = 0;
-            return smtpd_ctx_reject(ctx, var_defer_code, "4.7.1", "<%s>: %s rejected: defer_if_permit requested",
+            return smtpd_ctx_reject(ctx, var_defer_code, "4.7.1",
+                                    "<%s>: %s rejected: defer_if_permit requested",
                                     ctx->rcpt ? ctx->rcpt : ctx->state->namaddr, what_class);
         }
         if (rc != SMTPD_CHECK_DUNNO)
@@ -993,11 +1083,12 @@ static int smtpd_eval_list(SMTPD_CTX *ctx, ARGV *list, const char *what_class)
 }
 
 static const char *smtpd_run(SMTPD_STATE *state, const char *helo, const char *sender,
-                             const char *rcpt, const char *etrn, ARGV **lists,
-                             const char **classes)
+                             const char *rcpt, const char *etrn, ARGV **lists, const char **classes)
 {
     SMTPD_CTX ctx;
 
+    if (state->access_off)
+        return 0;
     if (smtpd_check_reply == 0)
         smtpd_check_reply = vstring_alloc(100);
     memset(&ctx, 0, sizeof(ctx));
@@ -1033,10 +1124,10 @@ const char *smtpd_check_mail(SMTPD_STATE *state, const char *sender)
 
 const char *smtpd_check_rcpt(SMTPD_STATE *state, const char *rcpt)
 {
-    ARGV *lists[] = {smtpd_list_client, smtpd_list_helo, smtpd_list_sender, smtpd_list_relay,
-                     smtpd_list_rcpt, 0};
-    const char *classes[] = {"Client host", "Helo command", "Sender address",
-                             "Recipient address", "Recipient address"};
+    ARGV *lists[] = {smtpd_list_client, smtpd_list_helo, smtpd_list_sender,
+                     smtpd_list_relay,  smtpd_list_rcpt, 0};
+    const char *classes[] = {"Client host", "Helo command", "Sender address", "Recipient address",
+                             "Recipient address"};
     const char *reply;
 
     if (!var_smtpd_delay_reject) {
@@ -1092,6 +1183,11 @@ const char *smtpd_check_rcpt_known(SMTPD_STATE *state, const char *rcpt)
     int flags;
     const char *result = 0;
     int found;
+
+    if (state->access_off) {
+        vstring_free(canon);
+        return 0;
+    }
 
     if (smtpd_check_reply == 0)
         smtpd_check_reply = vstring_alloc(100);

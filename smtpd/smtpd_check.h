@@ -8,6 +8,8 @@
  *   smtpd_check_session_init(st)   per-connection set-up
  *   smtpd_check_mynetworks(st)     1 when the client is in mynetworks
  *   smtpd_check_bare_lf_excluded(st)  smtpd_forbid_bare_newline_exclusions
+ *   smtpd_check_xclient_host(st), smtpd_check_xforward_host(st)
+ *       smtpd_authorized_xclient_hosts / _xforward_hosts match the client
  *   smtpd_check_local_header_client(st)  local_header_rewrite_clients
  *   smtpd_check_helo/mail/rcpt/data/etrn(st, ...)
  *       null when the request may proceed, else the complete SMTP reply
@@ -22,6 +24,8 @@ extern void smtpd_check_init(void);
 extern void smtpd_check_session_init(SMTPD_STATE *state);
 extern int smtpd_check_mynetworks(SMTPD_STATE *state);
 extern int smtpd_check_bare_lf_excluded(SMTPD_STATE *state);
+extern int smtpd_check_xclient_host(SMTPD_STATE *state);
+extern int smtpd_check_xforward_host(SMTPD_STATE *state);
 extern int smtpd_check_local_header_client(SMTPD_STATE *state);
 extern const char *smtpd_check_helo(SMTPD_STATE *state, const char *helo);
 extern const char *smtpd_check_mail(SMTPD_STATE *state, const char *sender);

@@ -359,8 +359,22 @@ def test_sendmail_errors_and_modes(capture):
             in p.stderr)
     p = capture.sendmail("-t", input=b"Subject: none\n\nx\n")
     assert p.returncode == EX_TEMPFAIL and b"No recipient addresses found" in p.stderr
+    # -bs becomes "$daemon_directory/smtpd -z" (run for real, against Postfix,
+    # in tests/test_smtpd_instance.py::test_sendmail_bs).
+    ddir = os.path.join(capture.dir, "libexec")
+    os.mkdir(ddir)
+    with open(os.path.join(ddir, "smtpd"), "w") as f:
+        f.write(f"#!/bin/sh\necho \"$0 $@\" > {capture.out}.bs\n")
+    os.chmod(os.path.join(ddir, "smtpd"), 0o755)
+    maincf = os.path.join(capture.conf, "main.cf")
+    text = open(maincf).read()
+    with open(maincf, "w") as f:
+        f.write(text.replace(f"daemon_directory = {BIN}\n", f"daemon_directory = {ddir}\n"))
     p = capture.sendmail("-bs")
-    assert p.returncode == EX_UNAVAILABLE and b"smtpd" in p.stderr
+    assert p.returncode == 0, p.stderr
+    assert open(capture.out + ".bs").read() == f"{ddir}/smtpd -z -n smtpd\n"
+    with open(maincf, "w") as f:
+        f.write(text)
     p = capture.sendmail("-bz")
     assert p.returncode == EX_USAGE and b"unsupported: -bz" in p.stderr
     p = capture.sendmail("-Z", "r@example.com")
