@@ -50,10 +50,9 @@
  * XCLIENT and XFORWARD (smtpd_xclient.c) for the hosts in
  * smtpd_authorized_xclient_hosts / smtpd_authorized_xforward_hosts.
  *
- * ETRN: replies as Postfix from the fast flush service's answer; until
- * flush_clnt (branch h/flush) is merged, smtpd_flush_send_site() answers
- * what needs no daemon (459 for a site outside fast_flush_domains) and
- * "458 Unable to queue messages" otherwise.
+ * ETRN: asks the fast flush service (flush_send_site) and replies as
+ * Postfix from its answer: 250 Queuing started, 459 for a site outside
+ * fast_flush_domains, 458 when the service fails.
  *
  * Not implemented: smtpd_history_flush_threshold and the postmaster
  * "transcript of session" notices of notify_classes (protocol, policy,
@@ -97,6 +96,7 @@
 #include "mail_conf.h"
 #include "mail_date.h"
 #include "mail_params.h"
+#include "flush_clnt.h"
 #include "mail_proto.h"
 #include "mail_server.h"
 #include "msg.h"
@@ -1189,30 +1189,6 @@ static int smtpd_vrfy(SMTPD_STATE *state, char *args)
     return 0;
 }
 
-/*
- * smtpd_flush_send_site - ask the fast flush service to retry mail for site.
- *
- * Stand-in for flush_send_site() of lib/global/flush_clnt (branch h/flush,
- * not merged yet): the decision that needs no daemon is made here as
- * Postfix makes it (an empty fast_flush_domains, the default unless
- * relay_domains is set, denies every site); anything else would need the
- * flush daemon, which does not exist yet, so it is "unavailable".  Replace
- * the body with flush_send_site() once flush_clnt lands.
- */
-#define SMTPD_FLUSH_OK   0
-#define SMTPD_FLUSH_FAIL 1
-#define SMTPD_FLUSH_DENY 4
-
-static int smtpd_flush_send_site(const char *site)
-{
-    ARGV *list = argv_split_list(var_fast_flush_domains);
-    int empty = list->argc == 0;
-
-    argv_free(list);
-    (void)site;
-    return empty ? SMTPD_FLUSH_DENY : SMTPD_FLUSH_FAIL;
-}
-
 static int smtpd_etrn(SMTPD_STATE *state, char *args)
 {
     char *domain = skipblanks(args);
@@ -1242,13 +1218,17 @@ static int smtpd_etrn(SMTPD_STATE *state, char *args)
         smtpd_reply(state, "%s", reply);
         return -1;
     }
-    switch (smtpd_flush_send_site(domain)) {
-    case SMTPD_FLUSH_OK:
+    switch (flush_send_site(domain)) {
+    case FLUSH_STAT_OK:
         smtpd_reply(state, "250 Queuing started");
         return 0;
-    case SMTPD_FLUSH_DENY:
+    case FLUSH_STAT_DENY:
         msg_warn("reject: ETRN %.100s... from %s", domain, state->namaddr);
         smtpd_reply(state, "459 <%s>: service unavailable", domain);
+        return -1;
+    case FLUSH_STAT_BAD:
+        msg_warn("bad ETRN %.100s... from %s", domain, state->namaddr);
+        smtpd_reply(state, "458 Unable to queue messages");
         return -1;
     default:
         msg_warn("unable to talk to fast flush service");

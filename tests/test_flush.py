@@ -219,3 +219,31 @@ def test_master_wakeup_refreshes_stale_logs_and_removes_empty_ones(deferred):
     while os.path.exists(_log_path(inst, "relay_test")):
         assert time.monotonic() < deadline, "empty log not removed"
         time.sleep(0.05)
+
+
+def test_etrn_retries_the_site(instance):
+    """ETRN from an SMTP client asks the flush service, as Postfix's smtpd
+    does: 250 Queuing started, and the site's deferred mail is retried."""
+    inst = instance("postern", smtp=True)
+    inst.write_config()
+    tmap = os.path.join(inst.conf, "transport")
+    with open(tmap, "w") as f:
+        f.write("relay.test retry:4.4.1 relay is down (test)\n")
+    inst.set_params(relay_domains="relay.test", transport_maps=f"texthash:{tmap}")
+    inst.start()
+    inst.sendmail(["-f", "paco@example.test", "u@relay.test"], input=MSG)
+    m = inst.wait_for_log(r"(\w+): to=<u@relay\.test>, .*status=deferred", timeout=20)
+    qid = m.group(1)
+    inst.wait_for_file(_log_path(inst, "relay_test"), timeout=10,
+                       predicate=lambda d: (qid + "\n").encode() in d)
+    mark = inst.log_mark()
+    r = inst.ns.python(
+        "import smtplib, sys\n"
+        f"s = smtplib.SMTP('{inst.listen}', {inst.port})\n"
+        "s.ehlo('client.test')\n"
+        "print(s.docmd('ETRN', 'relay.test'))\n"
+        "print(s.docmd('ETRN', 'elsewhere.test'))\n"
+        "s.quit()\n")
+    assert "(250, b'Queuing started')" in r.stdout, r.stdout + r.stderr
+    assert "(459, b'<elsewhere.test>: service unavailable')" in r.stdout, r.stdout
+    _retried(inst, qid, mark)
