@@ -126,9 +126,7 @@ static void smtpd_netlist_add(SMTPD_NETLIST *list, const char *param, char *word
         ent.kind = 't';
     }
     if (ent.kind == 't') {
-        const char *spec = strncmp(host, "proxy:", 6) == 0 ? host + 6 : host;
-
-        ent.dict = dict_open(spec, 0, DICT_FLAG_DEFAULT);
+        ent.dict = dict_open(host, 0, DICT_FLAG_DEFAULT);
         if (dict_open_error(ent.dict))
             msg_warn("%s: %s", param, dict_errtext(ent.dict));
     } else {
@@ -362,8 +360,7 @@ static DICT *smtpd_dict(const char *spec)
 {
     DICT *d;
 
-    if (strncmp(spec, "proxy:", 6) == 0)
-        spec += 6;
+    /* proxy: tables go through proxymap (lib/dict/dict_proxy.c): smtpd may be chrooted. */
     if ((d = htable_find(smtpd_dicts, spec)) == 0) {
         d = dict_open(spec, 0, DICT_FLAG_DEFAULT);
         if (dict_open_error(d))

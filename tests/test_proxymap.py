@@ -89,3 +89,30 @@ def test_service_down_is_a_temporary_error(instance):
     inst.stop()
     p = _postmap(inst, "-q", "listed.test", f"proxy:texthash:{table}")
     assert p.returncode != 0 and "proxymap" in p.stderr, p
+
+
+def test_chrooted_smtpd_validates_local_recipients_through_proxymap(instance):
+    """The default local_recipient_maps is proxy:unix:passwd.byname: a
+    chrooted smtpd (Debian's master.cf says chroot y) cannot read
+    /etc/passwd itself and must ask proxymap, as with Postfix."""
+    from lib.instance import MASTER_CF
+    inst = instance("postern", smtp=True)
+    text = MASTER_CF.format(**inst.vars)
+    text = re.sub(r"^(\S+\s+inet\s+n\s+-\s+)n(\s)", r"\1y\2", text, flags=re.M)
+    assert re.search(r"^\S+\s+inet\s+n\s+-\s+y\s", text, re.M), text
+    inst.master_cf_text = text
+    inst.start()
+    r = inst.ns.python(
+        "import smtplib\n"
+        f"s = smtplib.SMTP('{inst.listen}', {inst.port})\n"
+        "s.ehlo('client.test')\n"
+        "s.mail('someone@example.org')\n"
+        "print(s.rcpt('paco@example.test'))\n"
+        "print(s.rcpt('nosuchuser@example.test'))\n"
+        "s.quit()\n")
+    assert "(250, b'2.1.5 Ok')" in r.stdout, r.stdout + r.stderr
+    assert ("(550, b'5.1.1 <nosuchuser@example.test>: Recipient address rejected: User unknown "
+            "in local recipient table')") in r.stdout, r.stdout
+    smtpd = [p for p in inst.pids() if open(f"/proc/{p}/comm").read().strip() == "smtpd"]
+    assert smtpd and all(os.path.realpath(os.readlink(f"/proc/{p}/root"))
+                         == os.path.realpath(inst.queue) for p in smtpd)
