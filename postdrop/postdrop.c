@@ -42,7 +42,6 @@
  * enable_long_queue_ids.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +51,7 @@
 #include <unistd.h>
 
 #include "argv.h"
-#include "clean_env.h"
+#include "mail_cmd.h"
 #include "mail_conf.h"
 #include "mail_params.h"
 #include "mail_proto.h"
@@ -129,7 +128,6 @@ int main(int argc, char **argv)
     REC_READER *rp;
     struct timeval tv;
     struct sigaction sa;
-    ARGV *keep;
     long content = 0;
     int seg = PD_SEG_ENV;
     int senders = 0, fullnames = 0;
@@ -138,47 +136,13 @@ int main(int argc, char **argv)
     int fd;
     int ch;
 
-    for (int i = 0; i < 3; i++)
-        if (fcntl(i, F_GETFL) < 0 && open("/dev/null", O_RDWR) != i)
-            return EX_OSERR;
-    umask(077);
-    msg_init("postdrop");
-    msg_stderr_init();
+    mail_cmd_start("postdrop");
     while ((ch = getopt(argc, argv, "c:rv")) != -1) {
-        switch (ch) {
-        case 'c':
-            dir = optarg;
-            break;
-        case 'r':
-            break;
-        case 'v':
-            msg_verbose++;
-            break;
-        default:
-            msg_fatal_status(EX_USAGE, "usage: %s [-c config_dir] [-rv]", msg_program);
-        }
+        if (mail_cmd_option(ch, optarg, &dir) || ch == 'r')
+            continue;
+        msg_fatal_status(EX_USAGE, "usage: %s [-c config_dir] [-rv]", msg_program);
     }
-    if (dir == 0)
-        dir = getenv("MAIL_CONFIG");
-    if (dir) {
-        if (*dir != '/' || !mail_conf_dir_allowed(dir))
-            msg_fatal_status(EX_NOPERM,
-                             "uid=%ld: not allowed to use configuration directory %s "
-                             "(not listed in alternate_config_directories)",
-                             (long)getuid(), dir);
-        mail_conf_set_dir(dir);
-    }
-    mail_conf_read();
-    mail_params_init();
-    keep = argv_split_list(var_import_environment);
-    clean_env(keep->argv);
-    argv_free(keep);
-    if (dir && setenv("MAIL_CONFIG", dir, 1) < 0)
-        msg_fatal_status(EX_OSERR, "setenv: %m");
-    maillog_client_init("postdrop", MAILLOG_CLIENT_FLAG_STDERR);
-
-    if (chdir(var_queue_directory) < 0)
-        msg_fatal_status(EX_TEMPFAIL, "chdir %s: %m", var_queue_directory);
+    mail_cmd_config("postdrop", dir, EX_TEMPFAIL);
     mail_queue_conf_params(&qconf);
     qconf.queue_dir = 0;
 
@@ -302,5 +266,8 @@ int main(int argc, char **argv)
         msg_warn("unable to look up %s/%s: %m", MAIL_CLASS_PUBLIC, var_pickup_service_name);
     if (msg_verbose)
         msg_info("queued as %s", vstring_str(id));
+    vstring_free(id);
+    vstring_free(data);
+    vstring_free(batch);
     return 0;
 }
