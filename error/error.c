@@ -10,7 +10,7 @@
  * The nexthop of the request is the reason, optionally led by an enhanced
  * status code: transport "error:5.1.1 User unknown" bounces with dsn=5.1.1
  * and "(User unknown)"; a bare "error" gives 5.0.0 "(Address is
- * undeliverable)" (error_text.h).  Log lines (by bounce_append and
+ * undeliverable)" (lib/global/dsn_text.h).  Log lines (by bounce_append and
  * defer_append), as Postfix's:
  *
  *   ID: to=<a@b>, orig_to=<a>, relay=none, delay=0.03,
@@ -27,19 +27,20 @@
 #include "bounce.h"
 #include "deliver_request.h"
 #include "dsn.h"
-#include "error_text.h"
+#include "dsn_text.h"
 #include "mail_proto.h"
 #include "mail_server.h"
 #include "msg.h"
 
 #define ERROR_RELAY "none"
+#define ERROR_TEXT_DEFAULT "Address is undeliverable"
 
 static void error_service(VSTREAM *client, char *service, char **argv)
 {
     DELIVER_REQUEST *request;
     RECIPIENT *rcpt;
     const char *reason;
-    char status[16];
+    char status[DSN_TEXT_STATUS_SIZE];
     int retry = strcmp(service, MAIL_SERVICE_RETRY) == 0;
     int result = DEL_STAT_OK;
     DSN dsn;
@@ -56,7 +57,9 @@ static void error_service(VSTREAM *client, char *service, char **argv)
         strcpy(status, "4.3.0");
         reason = "cannot open queue file";
     } else {
-        error_text_split(request->nexthop, retry ? '4' : '5', status, sizeof(status), &reason);
+        reason = dsn_text_split(request->nexthop, retry ? '4' : '5', status, sizeof(status));
+        if (*reason == 0)
+            reason = ERROR_TEXT_DEFAULT;
     }
     for (i = 0; i < request->rcpt_list.len; i++) {
         rcpt = request->rcpt_list.info + i;
