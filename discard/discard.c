@@ -19,9 +19,7 @@
  */
 #include <sys/time.h>
 
-#include "bounce.h"
-#include "deliver_request.h"
-#include "dsn.h"
+#include "deliver_outcome.h"
 #include "dsn_text.h"
 #include "mail_server.h"
 #include "msg.h"
@@ -31,12 +29,8 @@
 static void discard_service(VSTREAM *client, char *service, char **argv)
 {
     DELIVER_REQUEST *request;
-    RECIPIENT *rcpt;
     const char *reason;
     char status[DSN_TEXT_STATUS_SIZE];
-    int result = DEL_STAT_OK;
-    DSN dsn;
-    int i;
 
     if ((request = deliver_request_read(client)) == 0)
         return;
@@ -46,23 +40,9 @@ static void discard_service(VSTREAM *client, char *service, char **argv)
     /* "2.6.0 spam" -> dsn=2.6.0 (spam); a code alone is its own reason. */
     if (*(reason = dsn_text_split(request->nexthop, '2', status, sizeof(status))) == 0)
         reason = request->nexthop;
-    for (i = 0; i < request->rcpt_list.len; i++) {
-        rcpt = request->rcpt_list.info + i;
-        if (request->fp == 0) {
-            DSN_SIMPLE(&dsn, "4.3.0", "delayed", "cannot open queue file");
-            if (defer_append(request->flags, request->queue_id, &request->msg_stats, rcpt,
-                             DISCARD_RELAY, &dsn) != 0)
-                result = DEL_STAT_DEFER;
-            continue;
-        }
-        DSN_SIMPLE(&dsn, status, "delivered", reason);
-        if (sent(request->flags, request->queue_id, &request->msg_stats, rcpt, DISCARD_RELAY,
-                 &dsn) == 0)
-            deliver_completed(request->fp, rcpt->offset);
-        else
-            result = DEL_STAT_DEFER;
-    }
-    deliver_request_done(client, request, result);
+    deliver_request_done(client, request,
+                         deliver_outcome_all(request, DISCARD_RELAY, DELIVER_OUTCOME_SENT, status,
+                                             reason));
 }
 
 int main(int argc, char **argv)

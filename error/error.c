@@ -24,9 +24,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "bounce.h"
-#include "deliver_request.h"
-#include "dsn.h"
+#include "deliver_outcome.h"
 #include "dsn_text.h"
 #include "mail_proto.h"
 #include "mail_server.h"
@@ -38,46 +36,23 @@
 static void error_service(VSTREAM *client, char *service, char **argv)
 {
     DELIVER_REQUEST *request;
-    RECIPIENT *rcpt;
     const char *reason;
     char status[DSN_TEXT_STATUS_SIZE];
     int retry = strcmp(service, MAIL_SERVICE_RETRY) == 0;
-    int result = DEL_STAT_OK;
-    DSN dsn;
-    int i;
 
     if ((request = deliver_request_read(client)) == 0)
         return;
     if (request->msg_stats.agent_handoff.tv_sec == 0)
         gettimeofday(&request->msg_stats.agent_handoff, 0);
 
-    if (request->fp == 0) {
-        /* Without the queue file nothing can be marked done: try later. */
-        retry = 1;
-        strcpy(status, "4.3.0");
-        reason = "cannot open queue file";
-    } else {
-        reason = dsn_text_split(request->nexthop, retry ? '4' : '5', status, sizeof(status));
-        if (*reason == 0)
-            reason = ERROR_TEXT_DEFAULT;
-    }
-    for (i = 0; i < request->rcpt_list.len; i++) {
-        rcpt = request->rcpt_list.info + i;
-        if (retry) {
-            DSN_SIMPLE(&dsn, status, "delayed", reason);
-            if (defer_append(request->flags, request->queue_id, &request->msg_stats, rcpt,
-                             ERROR_RELAY, &dsn) != 0)
-                result = DEL_STAT_DEFER;
-        } else {
-            DSN_SIMPLE(&dsn, status, "failed", reason);
-            if (bounce_append(request->flags, request->queue_id, &request->msg_stats, rcpt,
-                              ERROR_RELAY, &dsn) == 0)
-                deliver_completed(request->fp, rcpt->offset);
-            else
-                result = DEL_STAT_DEFER;
-        }
-    }
-    deliver_request_done(client, request, result);
+    reason = dsn_text_split(request->nexthop, retry ? '4' : '5', status, sizeof(status));
+    if (*reason == 0)
+        reason = ERROR_TEXT_DEFAULT;
+    /* Without the queue file, deliver_outcome_all() defers (4.3.0). */
+    deliver_request_done(client, request,
+                         deliver_outcome_all(request, ERROR_RELAY,
+                                             retry ? DELIVER_OUTCOME_DEFER : DELIVER_OUTCOME_BOUNCE,
+                                             status, reason));
 }
 
 int main(int argc, char **argv)
