@@ -111,6 +111,15 @@ static int pd_attr_ok(const char *data, int seg)
     return 0;
 }
 
+/* An R or A record, allowed in the envelope and extracted segments. */
+static int pd_rcpt_or_attr(int type, VSTRING *data, int seg, long *rcpts)
+{
+    if (type == REC_TYPE_ATTR)
+        return pd_attr_ok(vstring_str(data), seg);
+    ++*rcpts;
+    return VSTRING_LEN(data) > 0;
+}
+
 static void pd_reject(int status, const char *fmt, const char *a, const char *b)
 {
     msg_warn(fmt, (long)getuid(), a, b);
@@ -182,11 +191,8 @@ int main(int argc, char **argv)
                 ok = ++senders == 1;
                 break;
             case REC_TYPE_RCPT:
-                ok = VSTRING_LEN(data) > 0;
-                rcpts++;
-                break;
             case REC_TYPE_ATTR:
-                ok = pd_attr_ok(vstring_str(data), seg);
+                ok = pd_rcpt_or_attr(type, data, seg, &rcpts);
                 break;
             case REC_TYPE_MESG:
                 ok = senders == 1;
@@ -221,11 +227,8 @@ int main(int argc, char **argv)
         case PD_SEG_XTRA:
             switch (type) {
             case REC_TYPE_RCPT:
-                ok = VSTRING_LEN(data) > 0;
-                rcpts++;
-                break;
             case REC_TYPE_ATTR:
-                ok = pd_attr_ok(vstring_str(data), seg);
+                ok = pd_rcpt_or_attr(type, data, seg, &rcpts);
                 break;
             case REC_TYPE_END:
                 ok = 1;
