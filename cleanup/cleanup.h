@@ -17,7 +17,6 @@
  *   cleanup_addr.c      address rewriting: trivial-rewrite (through a
  *                       hook), canonical maps, masquerading, virtual alias
  *                       expansion with its limits, duplicate elimination
- *   cleanup_maps.c      a list of lookup tables (a *_maps parameter)
  *   cleanup.c           the daemon: the cleanup/1 protocol on top of these
  *
  * External services are reached through CLEANUP_HOOKS so the unit tests can
@@ -53,24 +52,12 @@
 #include "header_opts.h"
 #include "htable.h"
 #include "mail_queue.h"
+#include "maps.h"
 #include "mime_state.h"
 #include "qfile_writer.h"
 #include "vstring.h"
 
-/* A list of lookup tables, searched in order (cleanup_maps.c). */
-typedef struct CLEANUP_MAPS {
-    char *title; /* parameter name, for log lines */
-    DICT **dicts;
-    size_t count;
-} CLEANUP_MAPS;
-
-#define CLEANUP_MAPS_FOUND    DICT_STAT_FOUND
-#define CLEANUP_MAPS_NOTFOUND DICT_STAT_NOTFOUND
-#define CLEANUP_MAPS_FAIL     DICT_STAT_FAIL
-
-extern CLEANUP_MAPS *cleanup_maps_create(const char *title, const char *list, int dict_flags);
-extern int cleanup_maps_find(CLEANUP_MAPS *maps, const char *key, const char **value);
-extern void cleanup_maps_free(CLEANUP_MAPS *maps);
+/* The *_maps and *_checks parameters are lib/global/maps.h lists. */
 
 /* Hooks to the outside world (cleanup.c sets the real ones). */
 typedef struct CLEANUP_STATE CLEANUP_STATE;
@@ -88,14 +75,14 @@ typedef struct CLEANUP_CONF {
     MAIL_QUEUE_CONF queue;
     const char *myhostname;
     const char *mail_name;
-    CLEANUP_MAPS *header_checks;
-    CLEANUP_MAPS *mime_header_checks;
-    CLEANUP_MAPS *nested_header_checks;
-    CLEANUP_MAPS *body_checks;
-    CLEANUP_MAPS *canonical_maps;
-    CLEANUP_MAPS *send_canon_maps;
-    CLEANUP_MAPS *rcpt_canon_maps;
-    CLEANUP_MAPS *virt_alias_maps;
+    MAPS *header_checks;
+    MAPS *mime_header_checks;
+    MAPS *nested_header_checks;
+    MAPS *body_checks;
+    MAPS *canonical_maps;
+    MAPS *send_canon_maps;
+    MAPS *rcpt_canon_maps;
+    MAPS *virt_alias_maps;
     int canon_classes;      /* CLEANUP_CANON_* for canonical_maps */
     int send_canon_classes; /* for sender_canonical_maps */
     int rcpt_canon_classes; /* for recipient_canonical_maps */
@@ -223,7 +210,7 @@ extern void cleanup_message_end(CLEANUP_STATE *state);
 /* cleanup_checks.c */
 #define CLEANUP_CHECK_KEEP    0 /* write the header/line */
 #define CLEANUP_CHECK_DROP    1 /* do not write it */
-extern int cleanup_checks_apply(CLEANUP_STATE *state, CLEANUP_MAPS *maps, const char *what,
+extern int cleanup_checks_apply(CLEANUP_STATE *state, MAPS *maps, const char *what,
                                 VSTRING *text, VSTRING *prepend);
 extern void cleanup_log_action(CLEANUP_STATE *state, const char *action, const char *what,
                                const char *text, const char *optional);
@@ -231,7 +218,7 @@ extern void cleanup_log_action(CLEANUP_STATE *state, const char *action, const c
 /* cleanup_addr.c */
 extern void cleanup_rewrite_addr(CLEANUP_STATE *state, int class, const char *addr,
                                  VSTRING *result);
-extern int cleanup_canon_lookup(CLEANUP_STATE *state, CLEANUP_MAPS *maps, const char *addr,
+extern int cleanup_canon_lookup(CLEANUP_STATE *state, MAPS *maps, const char *addr,
                                 VSTRING *result);
 extern int cleanup_masquerade(CLEANUP_STATE *state, VSTRING *addr);
 extern ARGV *cleanup_virtual_expand(CLEANUP_STATE *state, const char *addr);

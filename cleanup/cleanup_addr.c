@@ -79,7 +79,7 @@ static void cleanup_add_ext(VSTRING *addr, int delim, const char *ext)
     myfree(copy);
 }
 
-static int cleanup_lookup_keys(CLEANUP_STATE *state, CLEANUP_MAPS *maps, const char *addr,
+static int cleanup_lookup_keys(CLEANUP_STATE *state, MAPS *maps, const char *addr,
                                VSTRING *result, const char *propagate)
 {
     VSTRING *local = vstring_alloc(64);
@@ -95,30 +95,30 @@ static int cleanup_lookup_keys(CLEANUP_STATE *state, CLEANUP_MAPS *maps, const c
     int used_ext = 1;
 
     lowercase(vstring_str(vstring_strcpy(key, addr)));
-    st = cleanup_maps_find(maps, vstring_str(key), &value);
-    if (st == CLEANUP_MAPS_NOTFOUND && delim) {
+    st = maps_find(maps, vstring_str(key), MAPS_FIND_ALL, &value);
+    if (st == DICT_STAT_NOTFOUND && delim) {
         used_ext = 0;
         vstring_sprintf(key, "%s%s%s", vstring_str(base), has_at ? "@" : "", vstring_str(domain));
         lowercase(vstring_str(key));
-        st = cleanup_maps_find(maps, vstring_str(key), &value);
+        st = maps_find(maps, vstring_str(key), MAPS_FIND_FIXED, &value);
     }
-    if (st == CLEANUP_MAPS_NOTFOUND && has_at && cleanup_domain_is_local(vstring_str(domain))) {
+    if (st == DICT_STAT_NOTFOUND && has_at && cleanup_domain_is_local(vstring_str(domain))) {
         used_ext = 1;
         lowercase(vstring_str(vstring_strcpy(key, vstring_str(local))));
-        st = cleanup_maps_find(maps, vstring_str(key), &value);
-        if (st == CLEANUP_MAPS_NOTFOUND && delim) {
+        st = maps_find(maps, vstring_str(key), MAPS_FIND_FIXED, &value);
+        if (st == DICT_STAT_NOTFOUND && delim) {
             used_ext = 0;
             lowercase(vstring_str(vstring_strcpy(key, vstring_str(base))));
-            st = cleanup_maps_find(maps, vstring_str(key), &value);
+            st = maps_find(maps, vstring_str(key), MAPS_FIND_FIXED, &value);
         }
     }
-    if (st == CLEANUP_MAPS_NOTFOUND && has_at) {
+    if (st == DICT_STAT_NOTFOUND && has_at) {
         used_ext = 0;
         vstring_sprintf(key, "@%s", vstring_str(domain));
         lowercase(vstring_str(key));
-        st = cleanup_maps_find(maps, vstring_str(key), &value);
+        st = maps_find(maps, vstring_str(key), MAPS_FIND_FIXED, &value);
     }
-    if (st == CLEANUP_MAPS_FOUND) {
+    if (st == DICT_STAT_FOUND) {
         /* "@domain" as the answer keeps the local part (and extension). */
         if (*value == '@' && has_at) {
             vstring_sprintf(result, "%s%s", vstring_str(local), value);
@@ -135,20 +135,20 @@ static int cleanup_lookup_keys(CLEANUP_STATE *state, CLEANUP_MAPS *maps, const c
     vstring_free(base);
     vstring_free(ext);
     vstring_free(key);
-    return st == CLEANUP_MAPS_FOUND ? 1 : st == CLEANUP_MAPS_FAIL ? -1 : 0;
+    return st == DICT_STAT_FOUND ? 1 : st == DICT_STAT_FAIL ? -1 : 0;
 }
 
-int cleanup_canon_lookup(CLEANUP_STATE *state, CLEANUP_MAPS *maps, const char *addr,
+int cleanup_canon_lookup(CLEANUP_STATE *state, MAPS *maps, const char *addr,
                          VSTRING *result)
 {
     int st;
 
-    if (maps == 0 || maps->count == 0 || *addr == 0)
+    if (maps == 0 || maps_empty(maps) || *addr == 0)
         return 0;
     st = cleanup_lookup_keys(state, maps, addr, result, "canonical");
     if (st < 0) {
         msg_warn("%s: %s map lookup problem for %s -- message not accepted, try again later",
-                 cleanup_id(state), maps->title, addr);
+                 cleanup_id(state), maps_title(maps), addr);
         cleanup_set_error(state, CLEANUP_STAT_DEFER, "4.6.0 Alias expansion error");
     }
     return st;
@@ -248,7 +248,7 @@ void cleanup_rewrite_addr(CLEANUP_STATE *state, int class, const char *addr, VST
 static int cleanup_expand(CLEANUP_STATE *state, const char *addr, int depth, ARGV *out,
                           const char *top)
 {
-    CLEANUP_MAPS *maps = state->conf->virt_alias_maps;
+    MAPS *maps = state->conf->virt_alias_maps;
     VSTRING *value = vstring_alloc(100);
     VSTRING *rewritten = vstring_alloc(100);
     int st;
@@ -256,11 +256,11 @@ static int cleanup_expand(CLEANUP_STATE *state, const char *addr, int depth, ARG
 
     if (depth > state->conf->virt_recur_limit) {
         msg_warn("%s: unreasonable %s map nesting for %s -- message not accepted, try again later",
-                 cleanup_id(state), maps->title, top);
+                 cleanup_id(state), maps_title(maps), top);
         ret = -1;
     } else if ((st = cleanup_lookup_keys(state, maps, addr, value, "virtual")) < 0) {
         msg_warn("%s: %s map lookup problem for %s -- message not accepted, try again later",
-                 cleanup_id(state), maps->title, addr);
+                 cleanup_id(state), maps_title(maps), addr);
         ret = -1;
     } else if (st == 0) {
         argv_add(out, addr);
@@ -276,7 +276,7 @@ static int cleanup_expand(CLEANUP_STATE *state, const char *addr, int depth, ARG
             if (ret == 0 && out->argc > (size_t)state->conf->virt_expan_limit) {
                 msg_warn("%s: unreasonable %s map expansion size for %s -- "
                          "message not accepted, try again later",
-                         cleanup_id(state), maps->title, top);
+                         cleanup_id(state), maps_title(maps), top);
                 ret = -2;
             }
         }
@@ -292,7 +292,7 @@ ARGV *cleanup_virtual_expand(CLEANUP_STATE *state, const char *addr)
     ARGV *out = argv_alloc(2);
 
     if ((state->flags & CLEANUP_FLAG_MAP_OK) == 0 || state->conf->virt_alias_maps == 0
-        || state->conf->virt_alias_maps->count == 0 || *addr == 0) {
+        || maps_empty(state->conf->virt_alias_maps) || *addr == 0) {
         argv_add(out, addr);
         return out;
     }

@@ -74,7 +74,7 @@ static int cleanup_has_dsn(const char *text)
     return *cp == ' ';
 }
 
-int cleanup_checks_apply(CLEANUP_STATE *state, CLEANUP_MAPS *maps, const char *what,
+int cleanup_checks_apply(CLEANUP_STATE *state, MAPS *maps, const char *what,
                          VSTRING *text, VSTRING *prepend)
 {
     const char *value;
@@ -84,16 +84,16 @@ int cleanup_checks_apply(CLEANUP_STATE *state, CLEANUP_MAPS *maps, const char *w
     int ret = CLEANUP_CHECK_KEEP;
     int st;
 
-    if (maps == 0 || maps->count == 0)
+    if (maps == 0 || maps_empty(maps))
         return ret;
-    st = cleanup_maps_find(maps, vstring_str(text), &value);
-    if (st == CLEANUP_MAPS_FAIL) {
+    st = maps_find(maps, vstring_str(text), MAPS_FIND_ALL, &value);
+    if (st == DICT_STAT_FAIL) {
         msg_warn("%s: %s map lookup problem -- message not accepted, try again later",
-                 cleanup_id(state), maps->title);
+                 cleanup_id(state), maps_title(maps));
         cleanup_set_error(state, CLEANUP_STAT_DEFER, "4.3.0 content check lookup error");
         return ret;
     }
-    if (st != CLEANUP_MAPS_FOUND)
+    if (st != DICT_STAT_FOUND)
         return ret;
 
     copy = mystrdup(value);
@@ -153,7 +153,7 @@ int cleanup_checks_apply(CLEANUP_STATE *state, CLEANUP_MAPS *maps, const char *w
                || strcasecmp(cmd, "PASS") == 0) {
         /* nothing */
     } else {
-        msg_warn("unknown command in %s map: %s", maps->title, value);
+        msg_warn("unknown command in %s map: %s", maps_title(maps), value);
     }
     myfree(copy);
     return ret;

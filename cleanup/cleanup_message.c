@@ -185,7 +185,7 @@ static void cleanup_rewrite_header(CLEANUP_STATE *state, const HEADER_OPTS *info
 static void cleanup_head_out(void *context, int class, const HEADER_OPTS *info, VSTRING *buf)
 {
     CLEANUP_STATE *state = context;
-    CLEANUP_MAPS *maps;
+    MAPS *maps;
     VSTRING *prepend = vstring_alloc(10);
     size_t name_len = is_header(vstring_str(buf));
 
@@ -311,7 +311,7 @@ static void cleanup_body_out(void *context, int rec_type, const char *text, size
     }
     state->in_body_line = 0;
     if ((state->flags & CLEANUP_FLAG_FILTER) && VSTRING_LEN(line) > 0
-        && state->conf->body_checks && state->conf->body_checks->count > 0
+        && state->conf->body_checks && !maps_empty(state->conf->body_checks)
         && state->body_checked < state->conf->body_checks_size_limit
         && (state->errs & CLEANUP_STAT_MASK_INCOMPLETE) == 0) {
         VSTRING *prepend = vstring_alloc(10);

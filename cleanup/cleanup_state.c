@@ -71,18 +71,18 @@ CLEANUP_CONF *cleanup_conf_from_params(void)
     conf->queue.queue_dir = 0; /* the skeleton has done chdir(queue_directory) */
     conf->myhostname = var_myhostname;
     conf->mail_name = var_mail_name;
-    conf->header_checks = cleanup_maps_create("header_checks", var_header_checks, pattern);
+    conf->header_checks = maps_create("header_checks", var_header_checks, pattern);
     conf->mime_header_checks =
-        cleanup_maps_create("mime_header_checks", var_mime_header_checks, pattern);
+        maps_create("mime_header_checks", var_mime_header_checks, pattern);
     conf->nested_header_checks =
-        cleanup_maps_create("nested_header_checks", var_nested_header_checks, pattern);
-    conf->body_checks = cleanup_maps_create("body_checks", var_body_checks, pattern);
-    conf->canonical_maps = cleanup_maps_create("canonical_maps", var_canonical_maps, fixed);
+        maps_create("nested_header_checks", var_nested_header_checks, pattern);
+    conf->body_checks = maps_create("body_checks", var_body_checks, pattern);
+    conf->canonical_maps = maps_create("canonical_maps", var_canonical_maps, fixed);
     conf->send_canon_maps =
-        cleanup_maps_create("sender_canonical_maps", var_sender_canonical_maps, fixed);
+        maps_create("sender_canonical_maps", var_sender_canonical_maps, fixed);
     conf->rcpt_canon_maps =
-        cleanup_maps_create("recipient_canonical_maps", var_recipient_canonical_maps, fixed);
-    conf->virt_alias_maps = cleanup_maps_create("virtual_alias_maps", var_virtual_alias_maps, fixed);
+        maps_create("recipient_canonical_maps", var_recipient_canonical_maps, fixed);
+    conf->virt_alias_maps = maps_create("virtual_alias_maps", var_virtual_alias_maps, fixed);
     conf->canon_classes = cleanup_canon_classes("canonical_classes", var_canonical_classes);
     conf->send_canon_classes =
         cleanup_canon_classes("sender_canonical_classes", var_sender_canonical_classes);

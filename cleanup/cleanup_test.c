@@ -101,7 +101,7 @@ static void conf_set(CLEANUP_CONF *conf, const char *name, const char *value)
 {
 #define MAPS(field, title)                                                                         \
     if (strcmp(name, title) == 0) {                                                                \
-        conf->field = cleanup_maps_create(title, value, DICT_FLAG_DEFAULT);                        \
+        conf->field = maps_create(title, value, DICT_FLAG_DEFAULT);                        \
         return;                                                                                    \
     }
     MAPS(header_checks, "header_checks");

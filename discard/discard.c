@@ -17,77 +17,32 @@
  * the trace log for sendmail -v and DSN NOTIFY=SUCCESS).  When an outcome
  * cannot be recorded, qmgr is told DEL_STAT_DEFER.  Runs unprivileged.
  */
-#include <ctype.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/time.h>
 
-#include "bounce.h"
-#include "deliver_request.h"
-#include "dsn.h"
+#include "deliver_outcome.h"
+#include "dsn_text.h"
 #include "mail_server.h"
 #include "msg.h"
 
 #define DISCARD_RELAY "none"
 
-/* discard_split - status and reason from the nexthop */
-
-static const char *discard_split(const char *nexthop, char *status, size_t size)
-{
-    const char *cp = nexthop;
-    size_t len = 0;
-
-    while (isspace((unsigned char)*cp))
-        cp++;
-    while (cp[len] && !isspace((unsigned char)cp[len]))
-        len++;
-    if (len > 0 && len < size) {
-        snprintf(status, size, "%.*s", (int)len, cp);
-        if (dsn_valid(status)) {
-            status[0] = '2';
-            cp += len;
-            while (isspace((unsigned char)*cp))
-                cp++;
-            return *cp ? cp : nexthop;
-        }
-    }
-    snprintf(status, size, "2.0.0");
-    return nexthop;
-}
-
 static void discard_service(VSTREAM *client, char *service, char **argv)
 {
     DELIVER_REQUEST *request;
-    RECIPIENT *rcpt;
     const char *reason;
-    char status[16];
-    int result = DEL_STAT_OK;
-    DSN dsn;
-    int i;
+    char status[DSN_TEXT_STATUS_SIZE];
 
     if ((request = deliver_request_read(client)) == 0)
         return;
     if (request->msg_stats.agent_handoff.tv_sec == 0)
         gettimeofday(&request->msg_stats.agent_handoff, 0);
 
-    reason = discard_split(request->nexthop, status, sizeof(status));
-    for (i = 0; i < request->rcpt_list.len; i++) {
-        rcpt = request->rcpt_list.info + i;
-        if (request->fp == 0) {
-            DSN_SIMPLE(&dsn, "4.3.0", "delayed", "cannot open queue file");
-            if (defer_append(request->flags, request->queue_id, &request->msg_stats, rcpt,
-                             DISCARD_RELAY, &dsn) != 0)
-                result = DEL_STAT_DEFER;
-            continue;
-        }
-        DSN_SIMPLE(&dsn, status, "delivered", reason);
-        if (sent(request->flags, request->queue_id, &request->msg_stats, rcpt, DISCARD_RELAY,
-                 &dsn) == 0)
-            deliver_completed(request->fp, rcpt->offset);
-        else
-            result = DEL_STAT_DEFER;
-    }
-    deliver_request_done(client, request, result);
+    /* "2.6.0 spam" -> dsn=2.6.0 (spam); a code alone is its own reason. */
+    if (*(reason = dsn_text_split(request->nexthop, '2', status, sizeof(status))) == 0)
+        reason = request->nexthop;
+    deliver_request_done(client, request,
+                         deliver_outcome_all(request, DISCARD_RELAY, DELIVER_OUTCOME_SENT, status,
+                                             reason));
 }
 
 int main(int argc, char **argv)

@@ -42,7 +42,6 @@
  * enable_long_queue_ids.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +51,7 @@
 #include <unistd.h>
 
 #include "argv.h"
-#include "clean_env.h"
+#include "mail_cmd.h"
 #include "mail_conf.h"
 #include "mail_params.h"
 #include "mail_proto.h"
@@ -78,6 +77,29 @@ static const char *const pd_seg_names[] = {"envelope", "content", "extracted", "
 /* The file being written, removed by the cleanup hook unless complete. */
 static VSTRING *pd_path;
 static volatile sig_atomic_t pd_done;
+
+/*
+ * main()'s buffers, also at file scope: a rejected message ends with
+ * exit() from deep inside the loop, and pd_free() (atexit) releases them on
+ * every way out, so LeakSanitizer has nothing to report (a report would
+ * turn the exit status into 1).
+ */
+static VSTRING *pd_id, *pd_data, *pd_batch;
+static REC_READER *pd_reader;
+
+static void pd_free(void)
+{
+    if (pd_reader)
+        rec_reader_free(pd_reader);
+    if (pd_id)
+        vstring_free(pd_id);
+    if (pd_data)
+        vstring_free(pd_data);
+    if (pd_batch)
+        vstring_free(pd_batch);
+    pd_reader = 0;
+    pd_id = pd_data = pd_batch = 0;
+}
 
 static void pd_remove(void)
 {
@@ -112,6 +134,15 @@ static int pd_attr_ok(const char *data, int seg)
     return 0;
 }
 
+/* An R or A record, allowed in the envelope and extracted segments. */
+static int pd_rcpt_or_attr(int type, VSTRING *data, int seg, long *rcpts)
+{
+    if (type == REC_TYPE_ATTR)
+        return pd_attr_ok(vstring_str(data), seg);
+    ++*rcpts;
+    return VSTRING_LEN(data) > 0;
+}
+
 static void pd_reject(int status, const char *fmt, const char *a, const char *b)
 {
     msg_warn(fmt, (long)getuid(), a, b);
@@ -123,13 +154,12 @@ int main(int argc, char **argv)
 {
     const char *dir = 0;
     MAIL_QUEUE_CONF qconf;
-    VSTRING *id = vstring_alloc(32);
-    VSTRING *data = vstring_alloc(1024);
-    VSTRING *batch = vstring_alloc(PD_FLUSH + 4096);
+    VSTRING *id = pd_id = vstring_alloc(32);
+    VSTRING *data = pd_data = vstring_alloc(1024);
+    VSTRING *batch = pd_batch = vstring_alloc(PD_FLUSH + 4096);
     REC_READER *rp;
     struct timeval tv;
     struct sigaction sa;
-    ARGV *keep;
     long content = 0;
     int seg = PD_SEG_ENV;
     int senders = 0, fullnames = 0;
@@ -138,47 +168,14 @@ int main(int argc, char **argv)
     int fd;
     int ch;
 
-    for (int i = 0; i < 3; i++)
-        if (fcntl(i, F_GETFL) < 0 && open("/dev/null", O_RDWR) != i)
-            return EX_OSERR;
-    umask(077);
-    msg_init("postdrop");
-    msg_stderr_init();
+    mail_cmd_start("postdrop");
+    atexit(pd_free);
     while ((ch = getopt(argc, argv, "c:rv")) != -1) {
-        switch (ch) {
-        case 'c':
-            dir = optarg;
-            break;
-        case 'r':
-            break;
-        case 'v':
-            msg_verbose++;
-            break;
-        default:
-            msg_fatal_status(EX_USAGE, "usage: %s [-c config_dir] [-rv]", msg_program);
-        }
+        if (mail_cmd_option(ch, optarg, &dir) || ch == 'r')
+            continue;
+        msg_fatal_status(EX_USAGE, "usage: %s [-c config_dir] [-rv]", msg_program);
     }
-    if (dir == 0)
-        dir = getenv("MAIL_CONFIG");
-    if (dir) {
-        if (*dir != '/' || !mail_conf_dir_allowed(dir))
-            msg_fatal_status(EX_NOPERM,
-                             "uid=%ld: not allowed to use configuration directory %s "
-                             "(not listed in alternate_config_directories)",
-                             (long)getuid(), dir);
-        mail_conf_set_dir(dir);
-    }
-    mail_conf_read();
-    mail_params_init();
-    keep = argv_split_list(var_import_environment);
-    clean_env(keep->argv);
-    argv_free(keep);
-    if (dir && setenv("MAIL_CONFIG", dir, 1) < 0)
-        msg_fatal_status(EX_OSERR, "setenv: %m");
-    maillog_client_init("postdrop", MAILLOG_CLIENT_FLAG_STDERR);
-
-    if (chdir(var_queue_directory) < 0)
-        msg_fatal_status(EX_TEMPFAIL, "chdir %s: %m", var_queue_directory);
+    mail_cmd_config("postdrop", dir, EX_TEMPFAIL);
     mail_queue_conf_params(&qconf);
     qconf.queue_dir = 0;
 
@@ -201,7 +198,7 @@ int main(int argc, char **argv)
     rec_sprintf(batch, REC_TYPE_TIME, "%ld %ld", (long)tv.tv_sec, (long)tv.tv_usec);
     rec_sprintf(batch, REC_TYPE_ATTR, "%s=%s", MAIL_ATTR_RWR_CONTEXT, "local");
 
-    rp = rec_reader_fd(STDIN_FILENO, PD_MAXREC, REC_FLAG_NONE);
+    rp = pd_reader = rec_reader_fd(STDIN_FILENO, PD_MAXREC, REC_FLAG_NONE);
     while ((type = rec_get(rp, data)) != REC_TYPE_EOF) {
         char tbuf[2] = {(char)type, 0};
         int ok = 0;
@@ -218,11 +215,8 @@ int main(int argc, char **argv)
                 ok = ++senders == 1;
                 break;
             case REC_TYPE_RCPT:
-                ok = VSTRING_LEN(data) > 0;
-                rcpts++;
-                break;
             case REC_TYPE_ATTR:
-                ok = pd_attr_ok(vstring_str(data), seg);
+                ok = pd_rcpt_or_attr(type, data, seg, &rcpts);
                 break;
             case REC_TYPE_MESG:
                 ok = senders == 1;
@@ -257,11 +251,8 @@ int main(int argc, char **argv)
         case PD_SEG_XTRA:
             switch (type) {
             case REC_TYPE_RCPT:
-                ok = VSTRING_LEN(data) > 0;
-                rcpts++;
-                break;
             case REC_TYPE_ATTR:
-                ok = pd_attr_ok(vstring_str(data), seg);
+                ok = pd_rcpt_or_attr(type, data, seg, &rcpts);
                 break;
             case REC_TYPE_END:
                 ok = 1;
@@ -297,10 +288,9 @@ int main(int argc, char **argv)
     if (rec_write_batch(fd, batch) < 0 || fsync(fd) < 0 || fchmod(fd, 0744) < 0 || close(fd) < 0)
         pd_reject(EX_TEMPFAIL, "uid=%ld: write %s: %s", vstring_str(pd_path), strerror(errno));
     pd_done = 1;
-    rec_reader_free(rp);
     if (mail_trigger(MAIL_CLASS_PUBLIC, var_pickup_service_name, "W", 1) < 0)
         msg_warn("unable to look up %s/%s: %m", MAIL_CLASS_PUBLIC, var_pickup_service_name);
     if (msg_verbose)
         msg_info("queued as %s", vstring_str(id));
-    return 0;
+    return 0; /* pd_free() runs at exit */
 }

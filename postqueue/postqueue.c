@@ -59,13 +59,10 @@
  * queue_service_name, flush_service_name, fast_flush_domains,
  * import_environment, ipc_timeout.
  */
-#include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sysexits.h>
@@ -74,8 +71,9 @@
 
 #include "argv.h"
 #include "attr.h"
-#include "clean_env.h"
 #include "flush_clnt.h"
+#include "mail_addr_host.h"
+#include "mail_cmd.h"
 #include "mail_conf.h"
 #include "mail_params.h"
 #include "mail_proto.h"
@@ -253,6 +251,16 @@ static void pq_list(void)
                                count == 1 ? "" : "s");
     pq_write_out();
     vstream_fclose(stream);
+    vstring_free(queue);
+    vstring_free(id);
+    vstring_free(sender);
+    vstring_free(rcpt);
+    vstring_free(reason);
+    vstring_free(last_reason);
+    vstring_free(idmark);
+    vstring_free(ext);
+    vstring_free(pq_out);
+    pq_out = 0;
     if (pq_showq_pid > 0) {
         int status;
 
@@ -261,49 +269,13 @@ static void pq_list(void)
     }
 }
 
-/* pq_valid_site - a host name or an [address] literal */
-
-static int pq_valid_site(const char *site)
-{
-    size_t len = strlen(site);
-    size_t label = 0;
-    unsigned char prev = '.';
-
-    if (len == 0 || len > 255)
-        return 0;
-    if (site[0] == '[') {
-        char addr[256];
-        unsigned char buf[16];
-
-        if (site[len - 1] != ']' || len < 3)
-            return 0;
-        memcpy(addr, site + 1, len - 2);
-        addr[len - 2] = 0;
-        if (strncasecmp(addr, "IPv6:", 5) == 0)
-            return inet_pton(AF_INET6, addr + 5, buf) == 1;
-        return inet_pton(AF_INET, addr, buf) == 1;
-    }
-    for (const unsigned char *cp = (const unsigned char *)site; *cp; cp++) {
-        if (*cp == '.') {
-            if (prev == '.' || prev == '-')
-                return 0;
-            label = 0;
-        } else if (isascii(*cp) && (isalnum(*cp) || *cp == '_' || *cp == '-')) {
-            if ((*cp == '-' && prev == '.') || ++label > 63)
-                return 0;
-        } else {
-            return 0;
-        }
-        prev = *cp;
-    }
-    return prev != '.' && prev != '-';
-}
-
 static void pq_flush_site(const char *site)
 {
     int status;
 
-    if (!pq_valid_site(site))
+    /* A host name or an [address] literal, as Postfix's postqueue checks. */
+    if (!mail_addr_valid_hostname(site, MAIL_ADDR_FLAG_NONE)
+        && !mail_addr_valid_mailhost_literal(site, MAIL_ADDR_FLAG_NONE))
         msg_fatal_status(EX_UNAVAILABLE,
                          "Cannot flush mail queue - invalid destination: \"%.100s\"", site);
     switch (status = flush_send_site(site)) {
@@ -345,20 +317,13 @@ int main(int argc, char **argv)
     const char *dir = 0;
     const char *arg = 0;
     int mode = PQ_MODE_NONE;
-    ARGV *keep;
     int ch;
 
-    for (int fd = 0; fd < 3; fd++)
-        if (fcntl(fd, F_GETFL) < 0 && open("/dev/null", O_RDWR) != fd)
-            return EX_OSERR;
-    umask(077);
-    msg_init("postqueue");
-    msg_stderr_init();
+    mail_cmd_start("postqueue");
     while ((ch = getopt(argc, argv, "c:fi:jps:v")) != -1) {
+        if (mail_cmd_option(ch, optarg, &dir))
+            continue;
         switch (ch) {
-        case 'c':
-            dir = optarg;
-            break;
         case 'f':
             mode = PQ_MODE_FLUSH;
             break;
@@ -376,9 +341,6 @@ int main(int argc, char **argv)
             mode = PQ_MODE_SITE;
             arg = optarg;
             break;
-        case 'v':
-            msg_verbose++;
-            break;
         default:
             msg_fatal_status(EX_USAGE,
                              "usage: %s -[fjpv] [-c config_dir] [-i queue_id] "
@@ -389,27 +351,7 @@ int main(int argc, char **argv)
     if (optind < argc || mode == PQ_MODE_NONE)
         msg_fatal_status(EX_USAGE, "usage: %s -[fjpv] [-c config_dir] [-i queue_id] [-s site]",
                          msg_program);
-    if (dir == 0)
-        dir = getenv("MAIL_CONFIG");
-    if (dir) {
-        if (*dir != '/' || !mail_conf_dir_allowed(dir))
-            msg_fatal_status(EX_NOPERM,
-                             "uid=%ld: not allowed to use configuration directory %s "
-                             "(not listed in alternate_config_directories)",
-                             (long)getuid(), dir);
-        mail_conf_set_dir(dir);
-        pq_config_dir = dir;
-    }
-    mail_conf_read();
-    mail_params_init();
-    keep = argv_split_list(var_import_environment);
-    clean_env(keep->argv);
-    argv_free(keep);
-    if (dir && setenv("MAIL_CONFIG", dir, 1) < 0)
-        msg_fatal_status(EX_OSERR, "setenv: %m");
-    maillog_client_init("postqueue", MAILLOG_CLIENT_FLAG_STDERR);
-    if (chdir(var_queue_directory) < 0)
-        msg_fatal_status(EX_UNAVAILABLE, "chdir %s: %m", var_queue_directory);
+    pq_config_dir = mail_cmd_config("postqueue", dir, EX_UNAVAILABLE);
 
     switch (mode) {
     case PQ_MODE_LIST:

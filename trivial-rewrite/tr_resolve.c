@@ -12,7 +12,6 @@
  * resolve_null_domain, resolve_numeric_domain, swap_bangpath,
  * allow_percent_hack.
  */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -71,33 +70,6 @@ void tr_resolve_init(void)
                                var_sender_dependent_relayhost_maps, DICT_FLAG_DEFAULT);
     tr_sddt_maps = maps_create("sender_dependent_default_transport_maps",
                                var_sender_dependent_default_transport_maps, DICT_FLAG_DEFAULT);
-}
-
-/* Postfix's host name syntax: labels of letters, digits, '-', '_'. */
-static int tr_valid_hostname(const char *name)
-{
-    size_t len = strlen(name);
-    size_t label = 0;
-
-    if (len == 0 || len > MAIL_ADDR_HOSTNAME_MAX)
-        return 0;
-    for (const char *cp = name; *cp; cp++) {
-        unsigned char ch = (unsigned char)*cp;
-
-        if (ch == '.') {
-            if (label == 0 || cp[-1] == '-')
-                return 0;
-            label = 0;
-        } else if (isalnum(ch) || ch == '_' || ch == '-') {
-            if (ch == '-' && label == 0)
-                return 0;
-            if (++label > MAIL_ADDR_LABEL_MAX)
-                return 0;
-        } else {
-            return 0;
-        }
-    }
-    return label > 0 && name[len - 1] != '-';
 }
 
 /* Is domain (internal form, "[...]" for a literal) one of ours?  1, 0, -1. */
@@ -360,10 +332,12 @@ void tr_resolve_addr(const char *sender, const char *addr, RESOLVE_REPLY *reply)
         const char *dom = vstring_str(domain);
         int relay_class;
 
-        /* Syntax: digits and dots need brackets; otherwise a host name. */
-        if (dom[strspn(dom, "0123456789.")] == 0 ||
-            (dom[0] == '[' ? !mail_addr_valid_mailhost_literal(dom, MAIL_ADDR_FLAG_NONE)
-                           : !tr_valid_hostname(dom))) {
+        /*
+         * Syntax: an [address literal] or a host name (which is never all
+         * digits and dots: an address needs brackets).
+         */
+        if (dom[0] == '[' ? !mail_addr_valid_mailhost_literal(dom, MAIL_ADDR_FLAG_NONE)
+                          : !mail_addr_valid_hostname(dom, MAIL_ADDR_FLAG_NONE)) {
             reply->flags |= RESOLVE_CLASS_DEFAULT | RESOLVE_FLAG_ERROR;
             goto done;
         }

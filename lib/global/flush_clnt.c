@@ -12,40 +12,28 @@
  * is empty or the domain is not in it.  The list is compiled once per
  * process: daemons restart on "postfix reload", commands are short-lived.
  *
- * Domain list semantics (Postfix's domain lists): entries are separated by
- * commas or white space; the first entry that matches decides; "!entry"
- * turns a match into "no match" (and ends the search); "name" matches the
- * site exactly (case-insensitively) and, when the list is named in
- * parent_domain_matches_subdomains (fast_flush_domains is, by default), any
- * subdomain of it; ".name" matches subdomains; "type:table" is looked up
- * with the site, then with each parent domain ("example.com", or
- * ".example.com" without parent matching) unless it is a pattern table;
- * "/path" reads more entries from a file.
+ * fast_flush_domains is a Postfix domain list (lib/global/match_list.h,
+ * MATCH_LIST_HOST, with MATCH_LIST_PARENT when the list is named in
+ * parent_domain_matches_subdomains, as it is by default).
  *
  * What can go wrong: a table that fails makes the match -1
  * (FLUSH_STAT_FAIL: retry later, never "not listed"); an unreadable
- * "/path" file is a warning and a failed match.
+ * "/file" in the list is fatal when the list is compiled (as in Postfix:
+ * the configuration is broken).
  */
 #include "flush_clnt.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 
 #include "argv.h"
 #include "attr.h"
-#include "dict.h"
 #include "mail_conf.h"
 #include "mail_proto.h"
+#include "match_list.h"
 #include "msg.h"
-#include "mymalloc.h"
-#include "stringops.h"
 #include "vstream.h"
-#include "vstring.h"
 
 #define FLUSH_LIST_NAME  "fast_flush_domains"
-#define FLUSH_FILE_DEPTH 5 /* "/file" entries that name more files */
 
 /* flush_clnt_talk - one conversation on an open stream (exported for tests) */
 
@@ -109,151 +97,46 @@ static int flush_clnt_request(const char *request, const char *site, const char 
     return status;
 }
 
-/* Domain lists. */
+/* Domain lists: lib/global/match_list.h does the matching. */
 
-static int flush_match_name(const char *pattern, const char *site, int parent)
+static MATCH_LIST *flush_list_create(const char *list_text, int parent)
 {
-    size_t plen = strlen(pattern);
-    size_t slen = strlen(site);
-
-    if (strcasecmp(pattern, site) == 0)
-        return 1;
-    if (*pattern == '.') {
-        /* ".example.com" matches every subdomain, never the name itself. */
-        return slen > plen && strcasecmp(site + slen - plen, pattern) == 0;
-    }
-    /* "example.com" matches "x.example.com" with parent matching. */
-    return parent && slen > plen + 1 && site[slen - plen - 1] == '.' &&
-           strcasecmp(site + slen - plen, pattern) == 0;
-}
-
-static int flush_match_table(const char *spec, const char *site, int parent)
-{
-    DICT *dict = dict_open(spec, O_RDONLY, DICT_FLAG_DEFAULT);
-    VSTRING *key = vstring_alloc(100);
-    const char *value;
-    const char *entry = site;
-    int result = 0;
-
-    for (;;) {
-        vstring_strcpy(key, entry);
-        lowercase(vstring_str(key));
-        switch (dict_get(dict, vstring_str(key), &value)) {
-        case DICT_STAT_FOUND:
-            result = 1;
-            goto done;
-        case DICT_STAT_NOTFOUND:
-            break;
-        default:
-            msg_warn("%s: table %s: lookup of %s: %s", FLUSH_LIST_NAME, spec, vstring_str(key),
-                     dict_errtext(dict));
-            result = -1;
-            goto done;
-        }
-        if (dict->flags & DICT_FLAG_PATTERN)
-            break;
-        if ((entry = strchr(entry + 1, '.')) == 0)
-            break;
-        if (parent)
-            entry++;
-        if (*entry == 0 || entry[1] == 0)
-            break;
-    }
-done:
-    vstring_free(key);
-    dict_close(dict);
-    return result;
-}
-
-static int flush_match_list(ARGV *list, const char *site, int parent, int depth);
-
-static int flush_match_file(const char *path, const char *site, int parent, int depth)
-{
-    VSTREAM *fp = 0;
-    VSTRING *line = vstring_alloc(100);
-    ARGV *list = argv_alloc(10);
-    int result;
-    int fd;
-
-    if (depth > FLUSH_FILE_DEPTH) {
-        msg_warn("%s: %s: files nested too deeply", FLUSH_LIST_NAME, path);
-        result = -1;
-    } else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
-               (fp = vstream_fdopen(fd, VSTREAM_READ)) == 0) {
-        msg_warn("%s: open %s: %m", FLUSH_LIST_NAME, path);
-        result = -1;
-    } else {
-        while (vstream_get_line(fp, line, 10000, VSTREAM_LINE_STRIP) > 0) {
-            char *cp = vstring_str(line);
-
-            if (*skipblanks(cp) == '#')
-                continue;
-            argv_split_append(list, cp, CHARS_COMMA_SP);
-        }
-        (void)vstream_fclose(fp);
-        result = flush_match_list(list, site, parent, depth + 1);
-    }
-    argv_free(list);
-    vstring_free(line);
-    return result;
-}
-
-static int flush_match_list(ARGV *list, const char *site, int parent, int depth)
-{
-    for (size_t i = 0; i < list->argc; i++) {
-        const char *pat = list->argv[i];
-        int negate = 0;
-        int match;
-
-        while (*pat == '!') {
-            negate = !negate;
-            pat++;
-        }
-        if (*pat == 0)
-            continue;
-        if (*pat == '/')
-            match = flush_match_file(pat, site, parent, depth);
-        else if (strchr(pat, ':') != 0)
-            match = flush_match_table(pat, site, parent);
-        else
-            match = flush_match_name(pat, site, parent);
-        if (match < 0)
-            return -1;
-        if (match)
-            return negate ? 0 : 1;
-    }
-    return 0;
+    return match_list_create(FLUSH_LIST_NAME, list_text,
+                             MATCH_LIST_HOST | (parent ? MATCH_LIST_PARENT : 0));
 }
 
 int flush_domain_list_match(const char *list_text, const char *site, int parent)
 {
-    ARGV *list = argv_split_list(list_text);
-    int result = flush_match_list(list, site, parent, 0);
+    MATCH_LIST *list = flush_list_create(list_text, parent);
+    int result = match_list_match(list, site);
 
-    argv_free(list);
+    match_list_free(list);
     return result;
 }
 
 int flush_domain_match(const char *site)
 {
-    static char *list;
-    static int parent = -1;
+    static MATCH_LIST *list;
 
     if (list == 0) {
         const char *text = mail_conf_eval(FLUSH_LIST_NAME);
         const char *pdms = mail_conf_eval("parent_domain_matches_subdomains");
         ARGV *names = argv_split_list(pdms ? pdms : "");
+        int parent = 0;
 
-        list = mystrdup(text ? text : "");
-        parent = 0;
+        /*
+         * Not match_list_parent_style(): that reads the bound parameter,
+         * and callers of this module need only have read main.cf.
+         */
         for (size_t i = 0; i < names->argc; i++)
             if (strcmp(names->argv[i], FLUSH_LIST_NAME) == 0)
                 parent = 1;
         argv_free(names);
+        list = flush_list_create(text ? text : "", parent);
     }
-    if (*list == 0 || *site == 0)
+    if (match_list_empty(list) || *site == 0)
         return 0;
-    return flush_domain_list_match(list, site, parent);
+    return match_list_match(list, site);
 }
 
 /* flush_clnt_site_check - DENY/FAIL without a connection, else OK */

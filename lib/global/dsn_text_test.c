@@ -1,22 +1,25 @@
 /*
- * error_text_test - the error/retry nexthop splitter.
+ * dsn_text_test - the "[status] text" splitter of the error, retry and
+ * discard agents.
  */
-#include "error_text.h"
+#include <string.h>
+
+#include "dsn_text.h"
 #include "ptest.h"
 
 static void test_table(void)
 {
     static const struct {
-        const char *nexthop;
+        const char *text;
         int class;
-        const char *status, *reason;
+        const char *status, *rest;
     } t[] = {
         {"5.7.1 go away", '5', "5.7.1", "go away"},
         {"4.2.0 later", '4', "4.2.0", "later"},
         {"bare text", '5', "5.0.0", "bare text"},
         {"bare text", '4', "4.0.0", "bare text"},
-        {"", '5', "5.0.0", ERROR_TEXT_DEFAULT},
-        {"5.1.1", '5', "5.1.1", ERROR_TEXT_DEFAULT},
+        {"", '5', "5.0.0", ""},
+        {"5.1.1", '5', "5.1.1", ""},
         {"  5.1.1   spaced", '5', "5.1.1", "spaced"},
         {"5.1.1 User unknown", '4', "4.1.1", "User unknown"}, /* retry defers */
         {"4.4.1 try", '5', "5.4.1", "try"},                   /* error bounces */
@@ -25,20 +28,24 @@ static void test_table(void)
         {"5.1234.1 no", '5', "5.0.0", "5.1234.1 no"},
         {"5..1 no", '5', "5.0.0", "5..1 no"},
         {"5.100.999 ok", '5', "5.100.999", "ok"},
+        {"5.1.1\tUser unknown", '5', "5.1.1", "User unknown"},
+        {"2.6.0 spam", '2', "2.6.0", "spam"},                /* discard */
+        {"5.7.1 policy", '2', "2.7.1", "policy"},            /* discard never fails */
+        {"example.com", '2', "2.0.0", "example.com"},
+        {"5.100.9999999999 long", '5', "5.0.0", "5.100.9999999999 long"},
     };
-    char status[16];
-    const char *reason;
-    size_t i;
+    char status[DSN_TEXT_STATUS_SIZE];
 
-    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-        error_text_split(t[i].nexthop, t[i].class, status, sizeof(status), &reason);
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        const char *rest = dsn_text_split(t[i].text, t[i].class, status, sizeof(status));
+
         PTEST_STR_EQ(status, t[i].status);
-        PTEST_STR_EQ(reason, t[i].reason);
+        PTEST_STR_EQ(rest, t[i].rest);
     }
 }
 
 static const PTEST_CASE cases[] = {
-    {"status and reason from the nexthop", test_table},
+    {"status and text", test_table},
 };
 
 PTEST_MAIN(cases)
