@@ -571,6 +571,7 @@ int main(int argc, char **argv)
     struct passwd *pw;
     char *sender;
     char *fullname;
+    int status;
     int ch;
 
     for (int fd = 0; fd < 3; fd++)
@@ -716,5 +717,8 @@ int main(int argc, char **argv)
         msg_fatal_status(EX_TEMPFAIL, "no login name found for user ID %ld", (long)sm_uid);
     sender = sender_opt ? sm_sender(sender_opt) : mystrdup(sm_login);
     fullname = sm_fullname(fullname_opt, pw);
-    return sm_enqueue(sender, fullname, argv + optind, extract, dot_ends, notify, ret, envid);
+    status = sm_enqueue(sender, fullname, argv + optind, extract, dot_ends, notify, ret, envid);
+    myfree(sender);
+    myfree(fullname);
+    return status;
 }
