@@ -31,6 +31,7 @@
  * disk is CLEANUP_STAT_WRITE (the client tries again later); an unreadable
  * table defers the message.  None of these ends the process.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "attr.h"
@@ -40,6 +41,7 @@
 #include "dsn.h"
 #include "mail_params.h"
 #include "mail_proto.h"
+#include "maps.h"
 #include "mail_server.h"
 #include "msg.h"
 #include "msg_stats.h"
@@ -132,9 +134,20 @@ static void cleanup_pre_init(char *service, char **argv)
     cleanup_conf = cleanup_conf_from_params();
 }
 
+/* Before taking the next client: restart with fresh tables if one changed. */
+static void cleanup_pre_accept(char *service, char **argv)
+{
+    const char *name;
+
+    if ((name = maps_table_changed()) != 0) {
+        msg_info("table %s has changed -- restarting", name);
+        exit(0);
+    }
+}
+
 int main(int argc, char **argv)
 {
     single_server_main(argc, argv, cleanup_service, MAIL_SERVER_PRE_INIT, cleanup_pre_init,
-                       MAIL_SERVER_END);
+                       MAIL_SERVER_PRE_ACCEPT, cleanup_pre_accept, MAIL_SERVER_END);
     return 0;
 }

@@ -392,3 +392,26 @@ def test_postsuper_requeue_and_expire(instance):
                       since=mark, timeout=20)
     inst.wait_for_mail("paco", rb"multipart/report", timeout=20)
     inst.wait_for_queue_empty(timeout=20)
+
+
+def test_cleanup_restarts_when_a_table_changes(instance):
+    """Like Postfix's cleanup: a table rebuilt with postmap is used for the
+    next message (the process logs "table ... has changed -- restarting").
+    (regexp and pcre tables, as in Postfix, need "postfix reload".)"""
+    inst = _postern(instance)
+    inst.write_config()
+    canon = os.path.join(inst.conf, "canonical")
+    with open(canon, "w") as f:
+        f.write("nobody@example.test root@example.test\n")
+    inst.command("postmap", f"hash:{canon}")
+    inst.set_params(recipient_canonical_maps=f"hash:{canon}")
+    inst.start()
+    inst.sendmail(["paco"], input="Subject: x\n\none\n")
+    inst.wait_for_mail("paco", rb"\none\n", timeout=20)
+    time.sleep(1.1)                     # a new mtime
+    with open(canon, "w") as f:
+        f.write("paco@example.test enrique@example.test\n")
+    inst.command("postmap", f"hash:{canon}")
+    inst.sendmail(["paco"], input="Subject: x\n\ntwo\n")
+    inst.wait_for_log(r"cleanup\[\d+\]: table hash:\S+ has changed -- restarting", timeout=20)
+    inst.wait_for_mail("enrique", rb"\ntwo\n", timeout=20)
