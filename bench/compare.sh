@@ -14,7 +14,7 @@ R=/tmp/pn-bench-results; mkdir -p "$R"
 for round in $(seq 1 "$ROUNDS"); do
     for n in "${NAMES[@]}"; do
         echo "== round $round $n $(date +%T)" >&2
-        "$HARNESS/mta-bench" -n "$n" -s "$SCEN" -r 1 --interleave ${MTA_BENCH_OPTS:-} \
+        "$HARNESS/mta-bench" -n "$n" --label "$n" -s "$SCEN" -r 1 --interleave ${MTA_BENCH_OPTS:-} \
             --json "$R/$TAG-$n.jsonl" >>"$R/$TAG-$n.out" 2>>"$R/$TAG-$n.err"
     done
 done
