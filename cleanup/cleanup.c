@@ -33,6 +33,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "attr.h"
 #include "bounce.h"
@@ -51,9 +52,56 @@
 
 static CLEANUP_CONF *cleanup_conf;
 
+/*
+ * A few recent rewrite answers.  Each message asks about the same
+ * addresses more than once (envelope sender and From:, envelope recipient
+ * and To:), in an order that defeats rewrite_clnt's one-entry cache; every
+ * miss is a round trip to trivial-rewrite (4 system calls here, 5 there,
+ * 2 context switches).  Answers depend only on main.cf, so they are kept
+ * as long as rewrite_clnt keeps its own (CLEANUP_REWRITE_TTL seconds); a
+ * reload restarts cleanup processes anyway.
+ */
+#define CLEANUP_REWRITE_SLOTS 8
+#define CLEANUP_REWRITE_TTL   30
+
+typedef struct CLEANUP_REWRITE_SLOT {
+    VSTRING *rule;
+    VSTRING *addr;
+    VSTRING *result;
+    time_t when; /* 0: empty */
+} CLEANUP_REWRITE_SLOT;
+
+static CLEANUP_REWRITE_SLOT cleanup_rewrite_cache[CLEANUP_REWRITE_SLOTS];
+static int cleanup_rewrite_next;
+
 static void cleanup_rewrite_hook(const char *rule, const char *addr, VSTRING *result)
 {
-    rewrite_clnt_internal(rule, addr, result);
+    CLEANUP_REWRITE_SLOT *slot;
+    time_t now = time((time_t *)0);
+    int i;
+
+    for (i = 0; i < CLEANUP_REWRITE_SLOTS; i++) {
+        slot = cleanup_rewrite_cache + i;
+        if (slot->when != 0 && now - slot->when <= CLEANUP_REWRITE_TTL && now >= slot->when &&
+            strcmp(vstring_str(slot->addr), addr) == 0 && strcmp(vstring_str(slot->rule), rule) == 0) {
+            vstring_strcpy(result, vstring_str(slot->result));
+            return;
+        }
+    }
+    slot = cleanup_rewrite_cache + cleanup_rewrite_next;
+    cleanup_rewrite_next = (cleanup_rewrite_next + 1) % CLEANUP_REWRITE_SLOTS;
+    if (slot->rule == 0) {
+        slot->rule = vstring_alloc(10);
+        slot->addr = vstring_alloc(100);
+        slot->result = vstring_alloc(100);
+    }
+    /* Copy the question first: addr may live in result's buffer. */
+    slot->when = 0;
+    vstring_strcpy(slot->rule, rule);
+    vstring_strcpy(slot->addr, addr);
+    rewrite_clnt_internal(rule, vstring_str(slot->addr), result);
+    vstring_strcpy(slot->result, vstring_str(result));
+    slot->when = now;
 }
 
 static int cleanup_bounce_hook(CLEANUP_STATE *state, const char *orig, const char *rcpt,

@@ -31,6 +31,9 @@ typedef struct LOCAL_COPY_OUT {
     VSTRING *buf;
 } LOCAL_COPY_OUT;
 
+static VSTRING *local_copy_outbuf; /* reused: see local_copy() */
+static VSTRING *local_copy_data;
+
 /* local_copy_dsn - enhanced status for a mailbox write error */
 
 const char *local_copy_dsn(int err, const char *def)
@@ -133,11 +136,20 @@ int local_copy(int src_fd, off_t data_offset, int dst_fd, const LOCAL_COPY_ATTR 
         local_why_dsn(why, "4.3.0", "cannot stat mailbox file: %s", strerror(errno));
         return LOCAL_COPY_WRITE;
     }
+    /*
+     * The buffers are kept from one delivery to the next: allocating and
+     * freeing 68 KB each time made malloc grow and trim the heap, two
+     * brk(2) calls per delivery.
+     */
+    if (local_copy_outbuf == 0) {
+        local_copy_outbuf = vstring_alloc(LOCAL_COPY_CHUNK + 4096);
+        local_copy_data = vstring_alloc(4096);
+    }
     out.fd = dst_fd;
     out.size = st.st_size;
     out.limit = attr->limit;
-    out.buf = vstring_alloc(LOCAL_COPY_CHUNK + 4096);
-    data = vstring_alloc(4096);
+    out.buf = vstring_reset(local_copy_outbuf);
+    data = local_copy_data;
 
     local_copy_prologue(out.buf, attr);
 
@@ -171,7 +183,6 @@ int local_copy(int src_fd, off_t data_offset, int dst_fd, const LOCAL_COPY_ATTR 
         }
     }
     rec_reader_free(rp);
-    vstring_free(data);
 
     if (status == LOCAL_COPY_OK) {
         if (prev == REC_TYPE_CONT)
@@ -182,7 +193,7 @@ int local_copy(int src_fd, off_t data_offset, int dst_fd, const LOCAL_COPY_ATTR 
             status = LOCAL_COPY_WRITE;
     }
     saved_errno = errno;
-    vstring_free(out.buf);
+    vstring_reset(out.buf);
 
     if (status == LOCAL_COPY_OK)
         return LOCAL_COPY_OK;

@@ -37,6 +37,7 @@ struct QFILE_WRITER {
     REC_SIZE size;
     off_t content_start;
     long notify_union;
+    mode_t create_mode; /* the "incomplete" mode */
 };
 
 static off_t qw_offset(const QFILE_WRITER *w)
@@ -69,6 +70,7 @@ QFILE_WRITER *qfile_writer_create(const MAIL_QUEUE_CONF *conf, const char *queue
     QFILE_WRITER *w = mycalloc(1, sizeof(*w));
 
     w->conf = *conf;
+    w->create_mode = mode;
     w->queue = mystrdup(queue);
     w->id = vstring_alloc(32);
     w->batch = vstring_alloc(8192);
@@ -186,8 +188,23 @@ int qfile_writer_finish(QFILE_WRITER *w, mode_t mode)
     } else if (qw_flush(w, 1) < 0 || rec_size_update(w->fd, &w->size) < 0) {
         return -1;
     }
-    if (fsync(w->fd) < 0 || fchmod(w->fd, mode) < 0)
+    /*
+     * The mode is the "complete" mark, so it must be on disk before the
+     * client hears 250: fchmod first, then one fsync for data and mode.
+     * (fsync first left a window of up to a writeback interval in which a
+     * crash kept an acknowledged file at 0600, which qmgr skips forever.)
+     * A crash between the two leaves an unacknowledged file that may be
+     * 0700 but short; qmgr's whole-file check sends it to corrupt/.
+     */
+    if (fchmod(w->fd, mode) < 0)
         return -1;
+    if (fsync(w->fd) < 0) {
+        int saved = errno;
+
+        (void)fchmod(w->fd, w->create_mode); /* not complete after all */
+        errno = saved;
+        return -1;
+    }
     w->state = QW_FINISHED;
     return 0;
 }

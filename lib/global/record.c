@@ -173,6 +173,8 @@ int rec_write_batch(int fd, VSTRING *batch)
 
 /* Reader construction. */
 
+static unsigned char *rec_reader_spare; /* a free REC_READ_BUFSIZE buffer, or null */
+
 static REC_READER *rec_reader_alloc(size_t maxlen, int flags)
 {
     REC_READER *rp = mycalloc(1, sizeof(*rp));
@@ -193,7 +195,14 @@ REC_READER *rec_reader_fd(int fd, size_t maxlen, int flags)
     struct stat st;
 
     rp->fd = fd;
-    rp->buf = mymalloc(REC_READ_BUFSIZE);
+    /* One spare buffer is kept: a 64 KB malloc/free per queue-file read
+     * made the heap grow and shrink (brk) once per delivery. */
+    if (rec_reader_spare != 0) {
+        rp->buf = rec_reader_spare;
+        rec_reader_spare = 0;
+    } else {
+        rp->buf = mymalloc(REC_READ_BUFSIZE);
+    }
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
         rp->seekable = 1;
         rp->size = st.st_size;
@@ -218,7 +227,10 @@ void rec_reader_free(REC_READER *rp)
 {
     if (rp == 0)
         return;
-    myfree(rp->buf);
+    if (rp->buf != 0 && rec_reader_spare == 0)
+        rec_reader_spare = rp->buf;
+    else if (rp->buf != 0)
+        myfree(rp->buf);
     vstring_free(rp->why);
     myfree(rp);
 }

@@ -550,6 +550,68 @@ static void test_flush_before_read(void)
     vstring_free(buf);
 }
 
+/*
+ * Request/reply on a non-blocking stream whose peer answers late: after the
+ * first late answer the stream polls before reading (vstream.c,
+ * "Request/reply").  Answers must stay intact, a silent peer must still
+ * time out on that path, and the stream must work again afterwards.
+ */
+static void test_late_replies_nonblocking(void)
+{
+    int sv[2];
+    VSTRING *buf = vstring_alloc(10);
+
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
+        PTEST_FAIL("socketpair: %s", strerror(errno));
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(sv[0]);
+        VSTREAM *peer = vstream_fdopen(sv[1], VSTREAM_RDWR);
+        VSTRING *line = vstring_alloc(10);
+        while (vstream_get_line(peer, line, 100, VSTREAM_LINE_STRIP) > 0) {
+            if (strcmp(vstring_str(line), "silent") == 0)
+                continue;
+            usleep(2000);
+            vstream_fprintf(peer, "re %s\n", vstring_str(line));
+            vstream_fflush(peer);
+        }
+        _exit(0);
+    }
+    close(sv[1]);
+    VSTREAM *stream = vstream_fdopen(sv[0], VSTREAM_RDWR | VSTREAM_NONBLOCK);
+    vstream_set_timeouts(stream, 2000, 2000);
+    for (int i = 0; i < 20; i++) {
+        char want[32];
+
+        vstream_fprintf(stream, "q%d\n", i);
+        vstream_fflush(stream);
+        snprintf(want, sizeof(want), "re q%d", i);
+        PTEST_INT_EQ(vstream_get_line(stream, buf, 100, VSTREAM_LINE_STRIP), VSTREAM_LINE_LF);
+        PTEST_STR_EQ(vstring_str(buf), want);
+    }
+    /* No answer: the poll-first path must honour the deadline. */
+    vstream_set_timeouts(stream, 150, 2000);
+    vstream_fputs(stream, "silent\n");
+    vstream_fflush(stream);
+    int64_t start = mono_ms();
+    PTEST_STR_EQ(line_status_name(vstream_get_line(stream, buf, 100, VSTREAM_LINE_STRIP)),
+                 "TIMEOUT");
+    int64_t took = mono_ms() - start;
+    PTEST_CHECK(took >= 140 && took < 2000);
+    PTEST_CHECK(vstream_ftimeout(stream));
+    vstream_clearerr(stream);
+    vstream_set_timeouts(stream, 2000, 2000);
+    vstream_fputs(stream, "again\n");
+    vstream_fflush(stream);
+    PTEST_INT_EQ(vstream_get_line(stream, buf, 100, VSTREAM_LINE_STRIP), VSTREAM_LINE_LF);
+    PTEST_STR_EQ(vstring_str(buf), "re again");
+    vstream_fclose(stream);
+    waitpid(pid, 0, 0);
+    vstring_free(buf);
+}
+
 /* --- files: seek, tell, update in place ------------------------------------------- */
 
 static void test_update_in_place(void)
@@ -793,6 +855,7 @@ static const PTEST_CASE cases[] = {
     {"read_timeout_nonblocking", test_read_timeout_nonblocking},
     {"read_deadline_slow_peer", test_read_deadline_slow_peer},
     {"flush_before_read", test_flush_before_read},
+    {"late_replies_nonblocking", test_late_replies_nonblocking},
     {"update_in_place", test_update_in_place},
     {"std_err_autoflush", test_std_err_autoflush},
     {"close_reports_errors", test_close_reports_errors},
