@@ -285,7 +285,8 @@ int main(int argc, char **argv)
     }
     if (rcpts == 0)
         pd_reject(EX_DATAERR, "uid=%ld: no recipients%s%s", "", "");
-    if (rec_write_batch(fd, batch) < 0 || fsync(fd) < 0 || fchmod(fd, 0744) < 0 || close(fd) < 0)
+    /* The complete mode first, then one fsync: both are durable before sendmail hears "ok". */
+    if (rec_write_batch(fd, batch) < 0 || fchmod(fd, 0744) < 0 || fsync(fd) < 0 || close(fd) < 0)
         pd_reject(EX_TEMPFAIL, "uid=%ld: write %s: %s", vstring_str(pd_path), strerror(errno));
     pd_done = 1;
     if (mail_trigger(MAIL_CLASS_PUBLIC, var_pickup_service_name, "W", 1) < 0)

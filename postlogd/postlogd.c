@@ -81,6 +81,7 @@ int main(int argc, char **argv)
      * main.cf change is picked up without a reload. */
     /* The log writer: its own lines go to maillog_file directly, never
      * to the postlog socket it serves itself. */
-    dgram_server_main(argc, argv, postlogd_service, MAIL_SERVER_LOG_WRITER, MAIL_SERVER_PRE_INIT,
-                      postlogd_pre_init, MAIL_SERVER_END);
+    /* Unlimited: a log writer restarted every max_use lines costs a fork per few messages. */
+    dgram_server_main(argc, argv, postlogd_service, MAIL_SERVER_LOG_WRITER, MAIL_SERVER_UNLIMITED,
+                      MAIL_SERVER_PRE_INIT, postlogd_pre_init, MAIL_SERVER_END);
 }

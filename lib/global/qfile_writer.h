@@ -3,8 +3,8 @@
  *
  * The writer builds the file in one memory batch and writes it with one
  * write(2) at the end (a large message is written in 64 KB pieces as it
- * grows), so a typical message costs open, fstat, rename, write, fsync,
- * fchmod.  The size record is filled in before the single write; only when
+ * grows), so a typical message costs open, fstat, rename, write, fchmod,
+ * fsync.  The size record is filled in before the single write; only when
  * the file was already partly written is it patched with one pwrite.  The
  * records and their order are those of Postfix's cleanup (QUEUE_FORMAT.md).
  *
@@ -31,7 +31,8 @@
  *   qfile_writer_extracted(w)   the 'X' record; extracted records follow
  *   qfile_writer_finish(w, mode)
  *                      the 'E' record, the size record, the write(s),
- *                      fsync, then fchmod(mode) (0700: complete).  Returns
+ *                      fchmod(mode) (0700: complete), then one fsync that
+ *                      makes content and mode durable together.  Returns
  *                      0, or -1 with errno (the file is left incomplete
  *                      for qfile_writer_abort)
  *   qfile_writer_abort(w)   remove the file (when not finished)
