@@ -30,6 +30,7 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -292,17 +293,21 @@ MASTER_SERV *master_serv_load(const char *config_dir, VSTRING *why)
     return head;
 }
 
-/* Open one endpoint; -1 with errno. */
+/*
+ * Open one endpoint; -1 with errno.  The backlog is the kernel's maximum:
+ * when hundreds of clients connect at once, the queue holds them until a
+ * daemon is free instead of refusing them (the kernel caps it at
+ * net.core.somaxconn).
+ */
 static int master_serv_listen(MASTER_SERV *serv, const char *ep)
 {
     if (strcmp(serv->type, "inet") == 0)
-        return inet_listen(ep, var_default_process_limit > 128 ? var_default_process_limit : 128,
-                           NON_BLOCKING);
+        return inet_listen(ep, SOMAXCONN, NON_BLOCKING);
     if (strcmp(serv->type, "fifo") == 0)
         return fifo_listen(ep, 0622, NON_BLOCKING);
     if (strcmp(serv->type, "unix-dgram") == 0)
         return unix_dgram_listen(ep, NON_BLOCKING);
-    return unix_listen(ep, 128, NON_BLOCKING);
+    return unix_listen(ep, SOMAXCONN, NON_BLOCKING);
 }
 
 static int master_serv_same_endpoints(const MASTER_SERV *a, const MASTER_SERV *b)
