@@ -71,7 +71,7 @@
  * smtpd_forbid_bare_newline(_exclusions,_reject_code),
  * smtpd_forbid_unauth_pipelining, local_header_rewrite_clients,
  * fast_flush_domains, command_directory (postdrop), notify_classes,
- * error_notice_recipient, smtpd_history_flush_threshold,
+ * error_notice_recipient, bounce_notice_recipient, smtpd_history_flush_threshold,
  * double_bounce_sender, and the restriction
  * parameters read by smtpd_check.c.
  *
@@ -184,8 +184,8 @@ static int smtpd_reply_class;
 
 /* smtpd_error_class - what kind of error a reply reports, by its text:
  * Postfix counts a configuration error as software, queue trouble as
- * resource, a size limit as bounce, and anything else (bad commands, bad
- * sequence, syntax) as a protocol error */
+ * resource, content over the size limit as bounce, and anything else (bad
+ * commands, bad sequence, syntax) as a protocol error */
 static int smtpd_error_class(const char *reply)
 {
     if (strstr(reply, " 4.3.5 ") != 0)
@@ -193,7 +193,7 @@ static int smtpd_error_class(const char *reply)
     if (strncmp(reply, "451 4.3.0", 9) == 0 || strncmp(reply, "452 4.3.1", 9) == 0 ||
         strncmp(reply, "458 ", 4) == 0)
         return SMTPD_ERR_RESOURCE;
-    if (strncmp(reply, "552 5.3.4", 9) == 0)
+    if (strncmp(reply, "552 5.3.4 Error: message file too big", 38) == 0)
         return SMTPD_ERR_BOUNCE;
     return SMTPD_ERR_PROTOCOL;
 }
@@ -237,7 +237,8 @@ static void smtpd_log_reject(SMTPD_STATE *state, const char *what, const char *r
     if (smtpd_reply_class == 0) {
         int class = smtpd_error_class(reply);
 
-        /* An unknown recipient is a bounce, as with Postfix, not policy. */
+        /* As with Postfix, an unknown recipient is a bounce error; other
+         * rejections (a MAIL SIZE= over the limit too) are policy. */
         if (class != SMTPD_ERR_PROTOCOL)
             smtpd_reply_class = class;
         else if (strstr(reply, " User unknown in ") != 0)
@@ -1511,6 +1512,7 @@ static void smtpd_session(SMTPD_STATE *state)
 
     while (!smtpd_done) {
         if (state->error_count >= var_smtpd_hard_error_limit) {
+            state->reason = "too many errors";
             msg_info("too many errors after %s from %s", state->where, state->namaddr);
             smtpd_reply(state, "421 4.7.0 %s Error: too many errors", var_myhostname);
             break;
@@ -1521,6 +1523,8 @@ static void smtpd_session(SMTPD_STATE *state)
             state->reason = "timeout";
             msg_info("timeout after %s from %s", state->where, state->namaddr);
             vstream_clearerr(state->client);
+            /* Postfix reports no error class for a timeout. */
+            smtpd_reply_class = SMTPD_ERR_NONE;
             smtpd_reply(state, "421 4.4.2 %s Error: timeout exceeded", var_myhostname);
             break;
         }

@@ -2,7 +2,8 @@
  * smtpd_chat - the transcript of an SMTP session, and the "transcript of
  * session" notices it becomes when the session had an error of a class in
  * notify_classes (protocol, policy, resource, software), as Postfix's
- * smtpd sends them.
+ * smtpd sends them; the class bounce (a rejected recipient or message)
+ * sends the same notice to bounce_notice_recipient.
  *
  * Interface:
  *   smtpd_chat_init()            read notify_classes (once, before sessions)
@@ -24,7 +25,8 @@
  *   state->reason.
  *
  * The notice: envelope from double_bounce_sender@myhostname (junk mail
- * must never start a bounce war) to error_notice_recipient, through the
+ * must never start a bounce war) to error_notice_recipient (or
+ * bounce_notice_recipient when a bounce error happened), through the
  * cleanup service like any internal mail (public/cleanup, "cleanup/1");
  * headers Received: by myhostname (mail_name) id ID; Date:, From: Mail Delivery System <MAILER-DAEMON@myhostname>, To:
  * Postmaster <error_notice_recipient>, Subject: "$mail_name SMTP server:
@@ -78,12 +80,13 @@ int smtpd_chat_classes(const char *list)
         {"policy", SMTPD_ERR_POLICY},
         {"resource", SMTPD_ERR_RESOURCE},
         {"software", SMTPD_ERR_SOFTWARE},
+        {"bounce", SMTPD_ERR_BOUNCE},
     };
     ARGV *words = argv_split(list, ", \t\r\n");
     int mask = 0;
 
-    /* Other classes (bounce, 2bounce, delay, data) belong to other
-     * programs; they are not errors here. */
+    /* Other classes (2bounce, delay, data) belong to other programs;
+     * they are not errors here. */
     for (size_t i = 0; i < words->argc; i++)
         for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++)
             if (strcasecmp(words->argv[i], names[n].name) == 0)
@@ -231,7 +234,11 @@ static void smtpd_chat_notify(SMTPD_STATE *state)
     rec_vstream_fprintf(cl, REC_TYPE_TIME, "%ld %ld", (long)now.tv_sec, (long)now.tv_usec);
     rec_vstream_fprintf(cl, REC_TYPE_ATTR, "%s=%s", MAIL_ATTR_RWR_CONTEXT, "local");
     rec_vstream_fprintf(cl, REC_TYPE_FROM, "%s@%s", var_double_bounce_sender, var_myhostname);
-    rec_vstream_fputs(cl, REC_TYPE_RCPT, var_error_notice_recipient);
+    /* A bounce error goes to bounce_notice_recipient, although the To:
+     * header still names error_notice_recipient (so does Postfix's). */
+    rec_vstream_fputs(cl, REC_TYPE_RCPT, (state->error_mask & SMTPD_ERR_BOUNCE)
+                                             ? var_bounce_notice_recipient
+                                             : var_error_notice_recipient);
     rec_vstream_put(cl, REC_TYPE_MESG, "", 0);
     for (const char *cp = vstring_str(text), *nl; *cp; cp = nl + 1) {
         nl = strchr(cp, '\n'); /* compose ends every line with one */

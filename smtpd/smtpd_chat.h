@@ -16,7 +16,8 @@
 #define SMTPD_ERR_POLICY   (1 << 1)
 #define SMTPD_ERR_RESOURCE (1 << 2)
 #define SMTPD_ERR_SOFTWARE (1 << 3)
-#define SMTPD_ERR_BOUNCE   (1 << 4) /* size etc.: never a transcript here */
+#define SMTPD_ERR_BOUNCE   (1 << 4) /* unknown recipient, content too big */
+#define SMTPD_ERR_NONE     (1 << 5) /* an error reply of no class (timeout) */
 
 extern void smtpd_chat_init(void);
 extern void smtpd_chat_in(SMTPD_STATE *state, const char *line);

@@ -21,23 +21,30 @@ from test_smtpd_instance import OUTSIDER, Session, norm
 SUBJECT = rb"^Subject: \w+ SMTP server: errors from "
 
 
-def notices(inst):
-    return len(re.findall(SUBJECT, inst.read_mailbox("paco"), re.M))
+def notices(inst, user="paco"):
+    return len(re.findall(SUBJECT, inst.read_mailbox(user), re.M))
 
 
-def session(inst, lines, src=None):
+def session(inst, lines, src=None, idle=0):
+    """Send each line (str: wait for one reply; bytes: send only), then
+    wait idle seconds (to let the server time out) and hang up."""
     s = Session(inst, src)
     for line in lines:
-        s.send(line)
+        if isinstance(line, bytes):
+            s.s.sendall(line)
+        else:
+            s.send(line)
+    if idle:
+        time.sleep(idle)
     s.close()
 
 
-def notice(body, client="localhost[127.0.0.1]"):
-    """One notice as delivered to paco's mbox, after norm()."""
+def notice(body, client="localhost[127.0.0.1]", user="paco"):
+    """One notice as delivered to user's mbox, after norm()."""
     return ("From double-bounce@mail.example.test  DATE\n"
             "Return-Path: <double-bounce@mail.example.test>\n"
-            "X-Original-To: paco\n"
-            "Delivered-To: paco@example.test\n"
+            f"X-Original-To: {user}\n"
+            f"Delivered-To: {user}@example.test\n"
             "Received: by mail.example.test (MTA)\n"
             "\tid ID; DATE\n"
             "Date: DATE\n"
@@ -96,16 +103,43 @@ SESSIONS = [
      " Out: 250 mail.example.test\n In:  FOO\n"
      " Out: 500 5.5.2 Error: command not recognized\n\n"
      "Session aborted, reason: lost connection\n"),
+    # ... also in the middle of DATA; the content is not in the history.
+    (["HELO dl", "FOO", "MAIL FROM:<a@b>", "RCPT TO:<enrique>", "DATA", b"x\r\n"],
+     " Out: 220 mail.example.test ESMTP MTA\n In:  HELO dl\n"
+     " Out: 250 mail.example.test\n In:  FOO\n"
+     " Out: 500 5.5.2 Error: command not recognized\n In:  MAIL FROM:<a@b>\n"
+     " Out: 250 2.1.0 Ok\n In:  RCPT TO:<enrique>\n Out: 250 2.1.5 Ok\n"
+     " In:  DATA\n Out: 354 End data with <CR><LF>.<CR><LF>\n\n"
+     "Session aborted, reason: lost connection\n"),
+    # Too many errors.
+    (["HELO tm", "FOO", "FOO", "FOO", "FOO"],
+     " Out: 220 mail.example.test ESMTP MTA\n In:  HELO tm\n Out: 250 mail.example.test\n" +
+     " In:  FOO\n Out: 500 5.5.2 Error: command not recognized\n" * 4 +
+     " Out: 421 4.7.0 mail.example.test Error: too many errors\n\n"
+     "Session aborted, reason: too many errors\n"),
+    # A timeout is no error of its own ...
+    ((["HELO to1"], 1.5), None),
+    # ... but is the reason when there was one.
+    ((["HELO to2", "FOO"], 1.5),
+     " Out: 220 mail.example.test ESMTP MTA\n In:  HELO to2\n"
+     " Out: 250 mail.example.test\n In:  FOO\n"
+     " Out: 500 5.5.2 Error: command not recognized\n"
+     " Out: 421 4.4.2 mail.example.test Error: timeout exceeded\n\n"
+     "Session aborted, reason: timeout\n"),
 ]
 
 
 def test_transcript_notices(mailnet, instance, mta_kind):
     inst = instance(mta_kind, mynetworks="127.0.0.1/32", params={
         "smtpd_error_sleep_time": "0", "notify_classes": "protocol",
-        "error_notice_recipient": "paco", "smtpd_history_flush_threshold": "4"}).start()
+        "error_notice_recipient": "paco", "smtpd_history_flush_threshold": "4",
+        "smtpd_hard_error_limit": "4", "smtpd_timeout": "1s"}).start()
     want = []
     for lines, body in SESSIONS:
-        session(inst, lines)
+        idle = 0
+        if isinstance(lines, tuple):
+            lines, idle = lines
+        session(inst, lines, idle=idle)
         if body is not None:
             want.append(notice(body))
             deadline = time.monotonic() + 10
@@ -143,3 +177,27 @@ def test_default_classes(mailnet, instance, mta_kind):
         " Out: 454 4.7.1 <x@remote.test>: Relay access denied\n"
         " In:  QUIT\n Out: 221 2.0.0 Bye\n\n", client="client.example.test[127.0.0.2]"))
     assert notices(inst) == 1
+
+
+def test_policy_and_bounce(mailnet, instance, mta_kind):
+    """A MAIL SIZE= over the limit is a policy error; an unknown recipient
+    a bounce error, whose notice goes to bounce_notice_recipient (the To:
+    header still names error_notice_recipient, as with Postfix)."""
+    inst = instance(mta_kind, mynetworks="127.0.0.1/32", params={
+        "smtpd_error_sleep_time": "0", "notify_classes": "policy, bounce",
+        "error_notice_recipient": "paco", "bounce_notice_recipient": "enrique"}).start()
+    session(inst, ["HELO size", "MAIL FROM:<a@b> SIZE=999999999", "QUIT"])
+    session(inst, ["HELO unknown", "MAIL FROM:<a@b>", "RCPT TO:<nosuch>", "QUIT"])
+    paco = norm(inst.wait_for_mail("paco", SUBJECT).decode("latin1"))
+    enrique = norm(inst.wait_for_mail("enrique", SUBJECT).decode("latin1"))
+    assert paco == notice(
+        " Out: 220 mail.example.test ESMTP MTA\n In:  HELO size\n"
+        " Out: 250 mail.example.test\n In:  MAIL FROM:<a@b> SIZE=999999999\n"
+        " Out: 552 5.3.4 Message size exceeds fixed limit\n"
+        " In:  QUIT\n Out: 221 2.0.0 Bye\n\n")
+    assert enrique == notice(
+        " Out: 220 mail.example.test ESMTP MTA\n In:  HELO unknown\n"
+        " Out: 250 mail.example.test\n In:  MAIL FROM:<a@b>\n Out: 250 2.1.0 Ok\n"
+        " In:  RCPT TO:<nosuch>\n"
+        " Out: 550 5.1.1 <nosuch>: Recipient address rejected: User unknown in local\n"
+        "     recipient table\n In:  QUIT\n Out: 221 2.0.0 Bye\n\n", user="enrique")
