@@ -139,7 +139,8 @@ void smtpd_chat_out(SMTPD_STATE *state, const char *line)
 /*
  * smtpd_chat_wrap - append line to out as " " + text lines of at most width
  * columns (not counting that space), breaking at blanks; continuation lines
- * start with indent blanks.  A word longer than a line is not broken.
+ * start with indent blanks.  A word longer than a line is not broken;
+ * blanks at a break and at the end are dropped.
  */
 void smtpd_chat_wrap(VSTRING *out, const char *line, size_t width, size_t indent)
 {
@@ -155,8 +156,10 @@ void smtpd_chat_wrap(VSTRING *out, const char *line, size_t width, size_t indent
         if (!first)
             for (size_t i = 0; i < indent; i++)
                 vstring_addch(out, ' ');
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+            len--; /* Postfix drops trailing blanks too ("In:  " of an empty line) */
         if (len <= avail) {
-            vstring_strcat(out, s);
+            vstring_strncat(out, s, len);
             vstring_addch(out, '\n');
             return;
         }

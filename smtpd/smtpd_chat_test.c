@@ -29,6 +29,8 @@ static const WRAP_CASE wrap_cases[] = {
     /* blanks at the break are dropped */
     {"abcd   efgh   ijkl", 9, " abcd\n     efgh\n     ijkl\n"},
     {"abcd efgh   ", 9, " abcd efgh\n"},
+    {"In:  ", 78, " In:\n"},
+    {"In:  FOO  ", 78, " In:  FOO\n"},
 };
 
 static void test_wrap(void)

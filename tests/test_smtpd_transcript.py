@@ -111,10 +111,11 @@ SESSIONS = [
      " Out: 250 2.1.0 Ok\n In:  RCPT TO:<enrique>\n Out: 250 2.1.5 Ok\n"
      " In:  DATA\n Out: 354 End data with <CR><LF>.<CR><LF>\n\n"
      "Session aborted, reason: lost connection\n"),
-    # Too many errors.
-    (["HELO tm", "FOO", "FOO", "FOO", "FOO"],
-     " Out: 220 mail.example.test ESMTP MTA\n In:  HELO tm\n Out: 250 mail.example.test\n" +
-     " In:  FOO\n Out: 500 5.5.2 Error: command not recognized\n" * 4 +
+    # Too many errors; an empty line's "In:  " loses its trailing blanks.
+    (["HELO tm", "", "FOO", "FOO", "FOO"],
+     " Out: 220 mail.example.test ESMTP MTA\n In:  HELO tm\n Out: 250 mail.example.test\n"
+     " In:\n Out: 500 5.5.2 Error: bad syntax\n" +
+     " In:  FOO\n Out: 500 5.5.2 Error: command not recognized\n" * 3 +
      " Out: 421 4.7.0 mail.example.test Error: too many errors\n\n"
      "Session aborted, reason: too many errors\n"),
     # A timeout is no error of its own ...
