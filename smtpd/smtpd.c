@@ -54,9 +54,13 @@
  * Postfix from its answer: 250 Queuing started, 459 for a site outside
  * fast_flush_domains, 458 when the service fails.
  *
- * Not implemented: smtpd_history_flush_threshold and the postmaster
- * "transcript of session" notices of notify_classes (protocol, policy,
- * resource, software) that it bounds.
+ * Postmaster notices (smtpd_chat.c): every command line and reply goes
+ * into the session history; errors are classed (protocol, policy,
+ * resource, software) as Postfix does, and a session with an error of a
+ * class in notify_classes ends with a "transcript of session" notice to
+ * error_notice_recipient.  The history is flushed (sent when due, then
+ * forgotten) at EHLO, RSET and the end of DATA once it holds more than
+ * smtpd_history_flush_threshold lines.
  *
  * Parameters: smtpd_banner, myhostname, mail_name, smtpd_timeout,
  * smtpd_{hard,soft}_error_limit, smtpd_error_sleep_time,
@@ -66,7 +70,9 @@
  * strict_rfc821_envelopes, smtpd_helo_required, smtpd_forbidden_commands,
  * smtpd_forbid_bare_newline(_exclusions,_reject_code),
  * smtpd_forbid_unauth_pipelining, local_header_rewrite_clients,
- * fast_flush_domains, command_directory (postdrop), and the restriction
+ * fast_flush_domains, command_directory (postdrop), notify_classes,
+ * error_notice_recipient, bounce_notice_recipient, smtpd_history_flush_threshold,
+ * double_bounce_sender, and the restriction
  * parameters read by smtpd_check.c.
  *
  * What can go wrong: a client that goes away or times out ends only its
@@ -105,6 +111,7 @@
 #include "rec_stream.h"
 #include "smtpd.h"
 #include "smtpd_addr.h"
+#include "smtpd_chat.h"
 #include "smtpd_check.h"
 #include "smtpd_xclient.h"
 #include "stringops.h"
@@ -171,6 +178,26 @@ static int smtpd_forbidden_nonalpha;
  * smtpd_recipient_overshoot_limit) */
 static int smtpd_reply_not_error;
 
+/* smtpd_reply_class - the SMTPD_ERR_* class of the next error reply, when
+ * the caller knows it better than smtpd_error_class() */
+static int smtpd_reply_class;
+
+/* smtpd_error_class - what kind of error a reply reports, by its text:
+ * Postfix counts a configuration error as software, queue trouble as
+ * resource, content over the size limit as bounce, and anything else (bad
+ * commands, bad sequence, syntax) as a protocol error */
+static int smtpd_error_class(const char *reply)
+{
+    if (strstr(reply, " 4.3.5 ") != 0)
+        return SMTPD_ERR_SOFTWARE;
+    if (strncmp(reply, "451 4.3.0", 9) == 0 || strncmp(reply, "452 4.3.1", 9) == 0 ||
+        strncmp(reply, "458 ", 4) == 0)
+        return SMTPD_ERR_RESOURCE;
+    if (strncmp(reply, "552 5.3.4 Error: message file too big", 38) == 0)
+        return SMTPD_ERR_BOUNCE;
+    return SMTPD_ERR_PROTOCOL;
+}
+
 static void __attribute__((format(printf, 2, 3)))
 smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
 {
@@ -182,6 +209,8 @@ smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
     va_end(ap);
     if ((state->scratch->data[0] == '4' || state->scratch->data[0] == '5') &&
         !smtpd_reply_not_error) {
+        state->error_mask |=
+            smtpd_reply_class ? smtpd_reply_class : smtpd_error_class(vstring_str(state->scratch));
         state->error_count++;
         if (state->error_count > var_smtpd_soft_error_limit && var_smtpd_error_sleep_time > 0) {
             vstream_fflush(state->client);
@@ -190,6 +219,8 @@ smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
     }
     vstream_fwrite(state->client, vstring_str(state->scratch), VSTRING_LEN(state->scratch));
     vstream_fwrite(state->client, "\r\n", 2);
+    smtpd_reply_class = 0;
+    smtpd_chat_out(state, vstring_str(state->scratch));
     if (vstream_peek(state->client) == 0 || state->error_count > 0)
         vstream_fflush(state->client);
 }
@@ -200,6 +231,21 @@ static void smtpd_log_reject(SMTPD_STATE *state, const char *what, const char *r
 {
     VSTRING *from = vstring_alloc(100);
     VSTRING *to = vstring_alloc(100);
+
+    /* A rejection by the access restrictions is a policy error unless the
+     * caller or the reply text (smtpd_error_class) says otherwise. */
+    if (smtpd_reply_class == 0) {
+        int class = smtpd_error_class(reply);
+
+        /* As with Postfix, an unknown recipient is a bounce error; other
+         * rejections (a MAIL SIZE= over the limit too) are policy. */
+        if (class != SMTPD_ERR_PROTOCOL)
+            smtpd_reply_class = class;
+        else if (strstr(reply, " User unknown in ") != 0)
+            smtpd_reply_class = SMTPD_ERR_BOUNCE;
+        else
+            smtpd_reply_class = SMTPD_ERR_POLICY;
+    }
 
     if (state->sender)
         quote_822_local(from, state->sender);
@@ -539,10 +585,15 @@ static int smtpd_ehlo(SMTPD_STATE *state, char *args)
         }
         argv_add(lines, keywords[i]);
     }
-    vstream_fprintf(state->client, "250%s%s\r\n", lines->argc ? "-" : " ", var_myhostname);
-    for (size_t i = 0; i < lines->argc; i++)
-        vstream_fprintf(state->client, "250%s%s\r\n", i + 1 < lines->argc ? "-" : " ",
+    vstring_sprintf(state->scratch, "250%s%s", lines->argc ? "-" : " ", var_myhostname);
+    vstream_fprintf(state->client, "%s\r\n", vstring_str(state->scratch));
+    smtpd_chat_out(state, vstring_str(state->scratch));
+    for (size_t i = 0; i < lines->argc; i++) {
+        vstring_sprintf(state->scratch, "250%s%s", i + 1 < lines->argc ? "-" : " ",
                         lines->argv[i]);
+        vstream_fprintf(state->client, "%s\r\n", vstring_str(state->scratch));
+        smtpd_chat_out(state, vstring_str(state->scratch));
+    }
     argv_free(lines);
     return 0;
 }
@@ -875,6 +926,7 @@ static int smtpd_finish(SMTPD_STATE *state, int bare_lf_seen)
     if (state->where == 0)
         state->where = "END-OF-MESSAGE";
     if (bare_lf_seen && state->bare_lf_mode == SMTPD_BARE_LF_REJECT) {
+        smtpd_reply_class = SMTPD_ERR_PROTOCOL;
         smtpd_log_reject(state, "reject", "bare <LF> received", state->recipient);
         smtpd_reply(state, "%d 5.5.2 %s Error: bare <LF> received",
                     var_smtpd_forbid_bare_newline_reject_code, var_myhostname);
@@ -917,6 +969,14 @@ static int smtpd_finish(SMTPD_STATE *state, int bare_lf_seen)
 
             if (status & CLEANUP_STAT_SIZE)
                 code = 552;
+            if (status & CLEANUP_STAT_WRITE)
+                smtpd_reply_class = SMTPD_ERR_RESOURCE;
+            else if (status & (CLEANUP_STAT_BAD | CLEANUP_STAT_PROXY | CLEANUP_STAT_RCPT))
+                smtpd_reply_class = SMTPD_ERR_SOFTWARE;
+            else if (status & CLEANUP_STAT_SIZE)
+                smtpd_reply_class = SMTPD_ERR_BOUNCE;
+            else
+                smtpd_reply_class = SMTPD_ERR_POLICY;
             if (text == 0)
                 text = cleanup_strerror(status);
             if (text[0] == '4')
@@ -933,6 +993,11 @@ static int smtpd_finish(SMTPD_STATE *state, int bare_lf_seen)
     }
     vstring_free(reason);
     smtpd_mail_reset(state);
+    /* Mail got through: what went wrong before no longer matters (Postfix
+     * forgets it too). */
+    if (rc == 0)
+        state->error_mask = 0;
+    smtpd_chat_flush_point(state);
     return rc;
 }
 
@@ -1447,6 +1512,7 @@ static void smtpd_session(SMTPD_STATE *state)
 
     while (!smtpd_done) {
         if (state->error_count >= var_smtpd_hard_error_limit) {
+            state->reason = "too many errors";
             msg_info("too many errors after %s from %s", state->where, state->namaddr);
             smtpd_reply(state, "421 4.7.0 %s Error: too many errors", var_myhostname);
             break;
@@ -1454,16 +1520,21 @@ static void smtpd_session(SMTPD_STATE *state)
         status = vstream_get_line(state->client, state->buffer, (size_t)var_line_length_limit,
                                   VSTREAM_LINE_STRIP);
         if (status == VSTREAM_LINE_TIMEOUT) {
+            state->reason = "timeout";
             msg_info("timeout after %s from %s", state->where, state->namaddr);
             vstream_clearerr(state->client);
+            /* Postfix reports no error class for a timeout. */
+            smtpd_reply_class = SMTPD_ERR_NONE;
             smtpd_reply(state, "421 4.4.2 %s Error: timeout exceeded", var_myhostname);
             break;
         }
         if (status == VSTREAM_LINE_EOF || status == VSTREAM_LINE_ERROR ||
             status == VSTREAM_LINE_NOEOL) {
+            state->reason = "lost connection";
             msg_info("lost connection after %s from %s", state->where, state->namaddr);
             break;
         }
+        smtpd_chat_in(state, vstring_str(state->buffer));
         if (status == VSTREAM_LINE_LONG) {
             /* Discard the rest of an over-long command line. */
             VSTRING *junk = vstring_alloc(100);
@@ -1475,12 +1546,14 @@ static void smtpd_session(SMTPD_STATE *state)
             } while (s2 == VSTREAM_LINE_LONG);
             vstring_free(junk);
             if (s2 <= 0 || s2 == VSTREAM_LINE_NOEOL) {
+                state->reason = "lost connection";
                 msg_info("lost connection after %s from %s", state->where, state->namaddr);
                 break;
             }
         }
         if (status == VSTREAM_LINE_LF && state->bare_lf_mode == SMTPD_BARE_LF_REJECT) {
             /* Postfix hangs up: what else the client sent cannot be trusted. */
+            smtpd_reply_class = SMTPD_ERR_PROTOCOL;
             smtpd_log_reject(state, "reject", "bare <LF> received", 0);
             smtpd_reply(state, "%d 5.5.2 %s Error: bare <LF> received",
                         var_smtpd_forbid_bare_newline_reject_code, var_myhostname);
@@ -1515,6 +1588,9 @@ static void smtpd_session(SMTPD_STATE *state)
         }
         cmd->total++;
         state->where = cmd->name;
+        /* Postfix flushes a long history when EHLO or RSET arrive. */
+        if (cmd->action == smtpd_ehlo || cmd->action == smtpd_rset)
+            smtpd_chat_flush_point(state);
         if (cmd->junk && state->junk_cmds++ > var_smtpd_junk_command_limit)
             state->error_count++;
         /* HELO and EHLO must end a pipelined group (RFC 2920): check before
@@ -1524,6 +1600,7 @@ static void smtpd_session(SMTPD_STATE *state)
             break;
         status = cmd->action(state, args);
         if (status == -2) {
+            state->reason = "lost connection";
             msg_info("lost connection after %s from %s", state->where, state->namaddr);
             break;
         }
@@ -1536,6 +1613,7 @@ static void smtpd_session(SMTPD_STATE *state)
 out:
     vstream_fflush(state->client);
     vstring_free(printable);
+    smtpd_chat_end(state);
     smtpd_disconnect_log(state);
 }
 
@@ -1582,6 +1660,8 @@ static void smtpd_service(VSTREAM *stream, char *service, char **argv)
     argv_free(state.rcpt_list);
     argv_free(state.saved_bcc);
     argv_free(state.prepend);
+    if (state.history)
+        argv_free(state.history);
 }
 
 static void smtpd_pre_init(char *service, char **argv)
@@ -1626,6 +1706,7 @@ static void smtpd_pre_init(char *service, char **argv)
         }
     }
     argv_free(words);
+    smtpd_chat_init();
     smtpd_check_init();
 }
 

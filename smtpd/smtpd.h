@@ -47,6 +47,9 @@ typedef struct SMTPD_STATE {
     int error_count;
     int junk_cmds;
     int pipelining_seen; /* the client wrote ahead before the greeting */
+    ARGV *history;       /* the transcript (smtpd_chat.c), or null */
+    int error_mask;      /* SMTPD_ERR_* classes of errors since the last flush */
+    const char *reason;  /* why the session was aborted, or null */
     /* The transaction. */
     char *sender;        /* internal form, null: no MAIL yet */
     char *encoding;      /* BODY= value or null */
