@@ -237,8 +237,12 @@ def test_crash_safety_under_kill_9(instance):
     delivery cut between the mailbox write and the done mark) twice; nothing
     is lost, stuck or corrupt."""
     count = int(os.environ.get("POSTERN_CRASH_MESSAGES", "2000"))
+    # A local killed while it holds paco's dot lock leaves the lock behind;
+    # like Postfix, local removes it once older than stale_lock_time (500s
+    # by default, too long for a test).
     inst = _postern(instance, params={"minimal_backoff_time": "1s", "maximal_backoff_time": "2s",
-                                      "queue_run_delay": "1s", "service_throttle_time": "1s"})
+                                      "queue_run_delay": "1s", "service_throttle_time": "1s",
+                                      "stale_lock_time": "5s"})
     inst.allow_log(r"fatal: ")          # killed processes may leave such lines
     inst.start()
     accepted = []

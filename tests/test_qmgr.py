@@ -179,6 +179,7 @@ class FakeServices:
                 self.requests.append((transport, req, rcpts))
                 self.inflight[hop] = self.inflight.get(hop, 0) + 1
                 self.max_inflight[hop] = max(self.max_inflight.get(hop, 0), self.inflight[hop])
+            done = False
             try:
                 if self.delay:
                     time.sleep(self.delay)
@@ -198,10 +199,16 @@ class FakeServices:
                         self.makedirs(os.path.dirname(log))
                         with open(log, "a") as f:
                             f.write("recipient=%s reason=agent says later\n" % r["recipient"])
-                conn.sendall(attr_encode(status=0))
-            finally:
+                # Out of flight before qmgr hears the reply: it may send
+                # the next request at once.
                 with self.lock:
                     self.inflight[hop] -= 1
+                    done = True
+                conn.sendall(attr_encode(status=0))
+            finally:
+                if not done:
+                    with self.lock:
+                        self.inflight[hop] -= 1
         return handler
 
 

@@ -24,10 +24,19 @@ typedef struct DICT_UNIX {
     VSTRING *result;
 } DICT_UNIX;
 
-/* getpwnam(3) reports "not found" with any of these, depending on the NSS. */
-static int dict_unix_notfound(int err)
+/*
+ * getpwnam(3) reports "not found" with any of these, depending on the NSS.
+ * Other errors are common too for a plain miss: with "passwd: files
+ * systemd" a name that is not in /etc/passwd goes on to systemd's user
+ * database, which may time out on a busy machine.  As Postfix does, a miss
+ * is then "not found" unless the database is unreachable altogether, which
+ * a lookup of uid/gid 0 tells.
+ */
+static int dict_unix_notfound(int err, int is_group)
 {
-    return err == 0 || err == ENOENT || err == ESRCH || err == EBADF || err == EPERM;
+    if (err == 0 || err == ENOENT || err == ESRCH || err == EBADF || err == EPERM)
+        return 1;
+    return is_group ? getgrgid(0) != 0 : getpwuid(0) != 0;
 }
 
 static int dict_unix_passwd(DICT *dict, const char *key, const char **value)
@@ -37,8 +46,11 @@ static int dict_unix_passwd(DICT *dict, const char *key, const char **value)
 
     errno = 0;
     if ((pw = getpwnam(dict_fold_key(dict, key))) == 0) {
-        if (dict_unix_notfound(errno))
+        int err = errno;
+
+        if (dict_unix_notfound(err, 0))
             return DICT_STAT_NOTFOUND;
+        errno = err;
         return dict_fail(dict, DICT_ERR_RETRY, "table unix:%s: getpwnam(%s): %m", dict->name, key);
     }
     vstring_sprintf(up->result, "%s:%s:%ld:%ld:%s:%s:%s", pw->pw_name, pw->pw_passwd,
@@ -54,8 +66,11 @@ static int dict_unix_group(DICT *dict, const char *key, const char **value)
 
     errno = 0;
     if ((gr = getgrnam(dict_fold_key(dict, key))) == 0) {
-        if (dict_unix_notfound(errno))
+        int err = errno;
+
+        if (dict_unix_notfound(err, 1))
             return DICT_STAT_NOTFOUND;
+        errno = err;
         return dict_fail(dict, DICT_ERR_RETRY, "table unix:%s: getgrnam(%s): %m", dict->name, key);
     }
     vstring_sprintf(up->result, "%s:%s:%ld:", gr->gr_name, gr->gr_passwd, (long)gr->gr_gid);
