@@ -170,6 +170,7 @@ struct CLEANUP_STATE {
     long body_checked;
     int body_rec_type; /* type of the previous body piece */
     int in_body_line;  /* inside a long body line (after an L piece) */
+    int body_started;  /* a body line was written */
     /* actions from header/body checks */
     int hold;
     int discard;

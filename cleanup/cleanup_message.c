@@ -301,6 +301,16 @@ static void cleanup_body_out(void *context, int rec_type, const char *text, size
     CLEANUP_STATE *state = context;
     VSTRING *line = state->temp;
 
+    /*
+     * The header section ended at a line that is not a header: separate
+     * the body with an empty line, as Postfix does, so that line is not
+     * read as a broken header.
+     */
+    if (!state->body_started) {
+        state->body_started = 1;
+        if (len > 0 || rec_type == MIME_REC_CONT)
+            cleanup_out_line(state, "", 0);
+    }
     /* Join the pieces of a long line; check and write it when it ends. */
     if (!state->in_body_line)
         vstring_strcpy(line, "");

@@ -419,3 +419,18 @@ def test_cleanup_restarts_when_a_table_changes(instance):
     inst.sendmail(["paco"], input="Subject: x\n\ntwo\n")
     inst.wait_for_log(r"cleanup\[\d+\]: table hash:\S+ has changed -- restarting", timeout=20)
     inst.wait_for_mail("enrique", rb"\ntwo\n", timeout=20)
+
+
+def test_missing_header_body_separator_like_postfix(instance):
+    """A message whose body starts without an empty line gets one, as
+    Postfix's cleanup inserts it, so the first body line is not taken for a
+    broken header."""
+    boxes = []
+    for kind in ("postfix", "postern"):
+        inst = instance(kind, smtp=False) if kind == "postfix" else _postern(instance)
+        inst.start()
+        inst.sendmail(["paco"], input="Subject: x\nthis is body\nmore\n")
+        box = inst.wait_for_mail("paco", rb"more\n\n", timeout=20)
+        boxes.append(_normalize(box, _queue_ids(inst)))
+    assert boxes[1] == boxes[0]
+    assert "\n\nthis is body\nmore\n" in boxes[1]
