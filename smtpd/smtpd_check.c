@@ -680,10 +680,10 @@ static int smtpd_dns_exists(const char *dom, int mx_first, int *null_mx)
         vstring_free(why);
         return DNS_OK;
     }
-    if (mx_status == DNS_RETRY)
+    if (mx_status == DNS_RETRY && msg_verbose)
         msg_info("%s", vstring_str(why));
     addr_status = mx_first ? dns_lookup_any(dom, addr_types, 2, 0, why) : DNS_NOTFOUND;
-    if (addr_status == DNS_RETRY)
+    if (addr_status == DNS_RETRY && msg_verbose)
         msg_info("%s", vstring_str(why));
     vstring_free(why);
     if (addr_status == DNS_OK)

@@ -12,6 +12,7 @@ Domains (besides tests/fixtures/dns/example.test.json):
   nx.test        nothing (NXDOMAIN)                     -> unknown_*_reject_code
   txtonly.test   a TXT record only (NODATA for MX/A)    -> unknown_*_reject_code
   broken.test    SERVFAIL                               -> 450 (tempfail action)
+  slow.test      no answer (resolver timeout)           -> 450 (tempfail action)
 Null MX is served as a raw record (dns-rr) because tests/lib/dns.py only
 takes MX records with a real host name.
 
@@ -44,7 +45,7 @@ DOMAINS = ["mxonly.test", "aonly.test", "aaaaonly.test", "nullmx.test", "nx.test
 def mta(netns, dns, instance, mta_kind):
     if not DnsServer.available():
         pytest.skip("dnsmasq not installed (dnsmasq-base)")
-    d = DnsServer(netns, RECORDS, servfail=["broken.test"])
+    d = DnsServer(netns, RECORDS, servfail=["broken.test"], timeout=["slow.test"])
     d.conf_lines.append("dns-rr=nullmx.test,15,000000")     # MX 0 "."
     d.start()
     netns.dns = d
@@ -183,3 +184,37 @@ WANT_HELO = ["220 mail.example.test ESMTP MTA", "250 mail.example.test"] + [
     "250 2.0.0 Ok",
     "221 2.0.0 Bye",
 ]
+
+
+def test_timeout(mta):
+    """No answer at all (slow.test) is a temporary failure, like SERVFAIL."""
+    inst = mta(smtpd_recipient_restrictions="reject_unknown_recipient_domain, "
+               "permit_mynetworks, reject_unauth_destination",
+               unknown_address_tempfail_action="defer")
+    got = run(inst, ["EHLO client.example.test",
+                     "MAIL FROM:<>", "RCPT TO:<r@slow.test>", "QUIT"])
+    check(got, BANNER + [
+        "250 2.1.0 Ok",
+        "450 4.1.2 <r@slow.test>: Recipient address rejected: Domain not found",
+        "221 2.0.0 Bye",
+    ])
+
+
+def test_defer_if_permit_then_reject(mta, mta_kind):
+    """With the default unknown_address_tempfail_action = defer_if_permit, a
+    later outright reject wins over the deferral (Postfix)."""
+    if mta_kind == "postern":
+        pytest.xfail("defer_if_permit as tempfail action defers at once: the evaluator's "
+                     "pending defer_if_permit does not survive into the recipient list")
+    inst = mta(smtpd_sender_restrictions="reject_unknown_sender_domain",
+               smtpd_recipient_restrictions="reject_unknown_recipient_domain, "
+               "permit_mynetworks, reject_unauth_destination",
+               unknown_address_reject_code="550")
+    got = run(inst, ["EHLO client.example.test",
+                     "MAIL FROM:<s@broken.test>", "RCPT TO:<r@nx.test>", "RSET", "QUIT"])
+    check(got, BANNER + [
+        "250 2.1.0 Ok",
+        "550 5.1.2 <r@nx.test>: Recipient address rejected: Domain not found",
+        "250 2.0.0 Ok",
+        "221 2.0.0 Bye",
+    ])

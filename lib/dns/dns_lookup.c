@@ -184,6 +184,7 @@ int dns_lookup(const char *name, unsigned type, DNS_RR **list, VSTRING *why)
     int len;
     int status;
     size_t nlen = strlen(name);
+    unsigned long saved_options;
 
     if (list)
         *list = 0;
@@ -202,9 +203,11 @@ int dns_lookup(const char *name, unsigned type, DNS_RR **list, VSTRING *why)
         answer = mymalloc(DNS_MAX_REPLY);
     /* An absolute name: the search list must not turn "nx.test" into
        "nx.test.example.com" and find it. */
+    saved_options = _res.options;
     _res.options &= ~(RES_DEFNAMES | RES_DNSRCH);
     h_errno = 0;
     len = res_query(name, ns_c_in, (int)type, answer, DNS_MAX_REPLY);
+    _res.options = saved_options; /* getaddrinfo() in this process shares it */
     if (len < 0) {
         switch (h_errno) {
         case HOST_NOT_FOUND:
