@@ -646,8 +646,7 @@ static int smtpd_auth_dest(SMTPD_CTX *ctx, const char *rcpt)
  * the evaluator's pending defer_if_permit only fires on an explicit OK.
  */
 static int smtpd_unknown_tempfail(SMTPD_CTX *ctx, const char *action, const char *dsn,
-                                  const char *fmt, const char *a1, const char *a2,
-                                  const char *a3)
+                                  const char *fmt, const char *a1, const char *a2, const char *a3)
 {
     if (strcasecmp(action, "defer_if_reject") == 0) {
         ctx->defer_if_reject = 1;
@@ -706,8 +705,8 @@ static int smtpd_check_unknown_host(SMTPD_CTX *ctx, const char *helo)
     if (st == DNS_OK)
         return SMTPD_CHECK_DUNNO;
     if (st == DNS_RETRY)
-        return smtpd_unknown_tempfail(ctx, var_unknown_helo_hostname_tempfail_action, "4.7.1",
-                                      fmt, helo, "Helo command", "Host not found");
+        return smtpd_unknown_tempfail(ctx, var_unknown_helo_hostname_tempfail_action, "4.7.1", fmt,
+                                      helo, "Helo command", "Host not found");
     return smtpd_ctx_reject(ctx, var_unknown_hostname_reject_code, "4.7.1", fmt, helo,
                             "Helo command", "Host not found");
 }
@@ -1061,8 +1060,7 @@ static int smtpd_eval_one(SMTPD_CTX *ctx, const char *name, const char *arg, con
         strcasecmp(name, "reject_unknown_hostname") == 0)
         return helo ? smtpd_check_unknown_host(ctx, helo) : SMTPD_CHECK_DUNNO;
     if (strcasecmp(name, "reject_unknown_sender_domain") == 0)
-        return sender && *sender ? smtpd_check_unknown_address(ctx, sender, 1)
-                                 : SMTPD_CHECK_DUNNO;
+        return sender && *sender ? smtpd_check_unknown_address(ctx, sender, 1) : SMTPD_CHECK_DUNNO;
     if (strcasecmp(name, "reject_unknown_recipient_domain") == 0)
         return rcpt && *rcpt ? smtpd_check_unknown_address(ctx, rcpt, 0) : SMTPD_CHECK_DUNNO;
     if (strcasecmp(name, "permit_auth_destination") == 0 ||

@@ -50,14 +50,14 @@
 
 #include "vstring.h"
 
-#define DNS_T_A 1
-#define DNS_T_MX 15
+#define DNS_T_A    1
+#define DNS_T_MX   15
 #define DNS_T_AAAA 28
 
-#define DNS_OK 0
+#define DNS_OK       0
 #define DNS_NOTFOUND 1
-#define DNS_RETRY 2
-#define DNS_INVAL 3
+#define DNS_RETRY    2
+#define DNS_INVAL    3
 
 #define DNS_MAX_REPLY 65535
 
@@ -72,8 +72,8 @@ typedef struct DNS_RR {
 } DNS_RR;
 
 extern int dns_lookup(const char *name, unsigned type, DNS_RR **list, VSTRING *why);
-extern int dns_lookup_any(const char *name, const unsigned *types, size_t ntypes,
-                          DNS_RR **list, VSTRING *why);
+extern int dns_lookup_any(const char *name, const unsigned *types, size_t ntypes, DNS_RR **list,
+                          VSTRING *why);
 extern int dns_parse_reply(const unsigned char *msg, size_t len, unsigned type, DNS_RR **list,
                            VSTRING *why);
 extern int dns_mx_is_null(const DNS_RR *list);

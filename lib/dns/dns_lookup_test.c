@@ -222,8 +222,8 @@ static void test_malformed(void)
 }
 
 static const PTEST_CASE cases[] = {
-    {"mx", test_mx},           {"null mx", test_null_mx}, {"a and aaaa", test_addresses},
-    {"cname", test_cname},     {"rcodes", test_rcodes},   {"malformed", test_malformed},
+    {"mx", test_mx},       {"null mx", test_null_mx}, {"a and aaaa", test_addresses},
+    {"cname", test_cname}, {"rcodes", test_rcodes},   {"malformed", test_malformed},
 };
 
 PTEST_MAIN(cases)
