@@ -42,7 +42,7 @@ endif
 
 PKGS := libssl libcrypto libsasl2 libbsd libpcre2-8 lmdb libcdb
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldb
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldb -lresolv
 
 # Link order: higher layers first.  Only directories that hold code count.
 LIBORDER := server milter tls sasl dns global dict util

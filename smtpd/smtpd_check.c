@@ -55,6 +55,7 @@
 #include "argv.h"
 #include "cleanup_user.h"
 #include "dict.h"
+#include "dns_lookup.h"
 #include "htable.h"
 #include "mail_conf.h"
 #include "mail_params.h"
@@ -631,6 +632,127 @@ static int smtpd_auth_dest(SMTPD_CTX *ctx, const char *rcpt)
     return rc;
 }
 
+/*
+ * The reject_unknown_* name checks (DNS through lib/dns).  An address
+ * domain is unknown when it has no MX and no A/AAAA record; a HELO name
+ * when it has no A/AAAA and no MX record.  A null MX (RFC 7505) rejects
+ * an address domain at once, with the RFC's codes (550 5.7.27 for a
+ * sender, 556 5.1.10 for a recipient) whatever unknown_address_reject_code
+ * says, as Postfix 3.7 does; a HELO name with a null MX still exists.
+ * A temporary DNS failure follows unknown_*_tempfail_action.
+ *
+ * Limitation: defer_if_permit as a tempfail action defers at once (450)
+ * instead of waiting for a later restriction that might reject outright;
+ * the evaluator's pending defer_if_permit only fires on an explicit OK.
+ */
+static int smtpd_unknown_tempfail(SMTPD_CTX *ctx, const char *action, const char *dsn,
+                                  const char *fmt, const char *a1, const char *a2, const char *a3)
+{
+    if (strcasecmp(action, "defer_if_reject") == 0) {
+        ctx->defer_if_reject = 1;
+        return SMTPD_CHECK_DUNNO;
+    }
+    if (strcasecmp(action, "reject") == 0)
+        return smtpd_ctx_reject(ctx, var_reject_code, dsn, fmt, a1, a2, a3);
+    /* defer, defer_if_permit (see above) */
+    return smtpd_ctx_reject(ctx, var_defer_code, dsn, fmt, a1, a2, a3);
+}
+
+/* smtpd_dns_exists - DNS_OK / DNS_NOTFOUND / DNS_RETRY for MX or address records */
+static int smtpd_dns_exists(const char *dom, int mx_first, int *null_mx)
+{
+    static const unsigned addr_types[] = {DNS_T_A, DNS_T_AAAA};
+    VSTRING *why = vstring_alloc(100);
+    DNS_RR *mx = 0;
+    int mx_status;
+    int addr_status;
+
+    *null_mx = 0;
+    if (!mx_first && dns_lookup_any(dom, addr_types, 2, 0, why) == DNS_OK) {
+        vstring_free(why);
+        return DNS_OK;
+    }
+    mx_status = dns_lookup(dom, DNS_T_MX, &mx, why);
+    if (mx_status == DNS_OK) {
+        *null_mx = dns_mx_is_null(mx);
+        dns_rr_free(mx);
+        vstring_free(why);
+        return DNS_OK;
+    }
+    if (mx_status == DNS_RETRY && msg_verbose)
+        msg_info("%s", vstring_str(why));
+    addr_status = mx_first ? dns_lookup_any(dom, addr_types, 2, 0, why) : DNS_NOTFOUND;
+    if (addr_status == DNS_RETRY && msg_verbose)
+        msg_info("%s", vstring_str(why));
+    vstring_free(why);
+    if (addr_status == DNS_OK)
+        return DNS_OK;
+    if (mx_status == DNS_RETRY || addr_status == DNS_RETRY)
+        return DNS_RETRY;
+    return DNS_NOTFOUND; /* NXDOMAIN, NODATA, or a reply that says nothing usable */
+}
+
+/* smtpd_check_unknown_host - reject_unknown_helo_hostname */
+static int smtpd_check_unknown_host(SMTPD_CTX *ctx, const char *helo)
+{
+    static const char fmt[] = "<%s>: %s rejected: %s";
+    int null_mx;
+    int st;
+
+    if (*helo == 0 || *helo == '[')
+        return SMTPD_CHECK_DUNNO;
+    st = smtpd_dns_exists(helo, 0, &null_mx);
+    if (st == DNS_OK)
+        return SMTPD_CHECK_DUNNO;
+    if (st == DNS_RETRY)
+        return smtpd_unknown_tempfail(ctx, var_unknown_helo_hostname_tempfail_action, "4.7.1", fmt,
+                                      helo, "Helo command", "Host not found");
+    return smtpd_ctx_reject(ctx, var_unknown_hostname_reject_code, "4.7.1", fmt, helo,
+                            "Helo command", "Host not found");
+}
+
+/* smtpd_check_unknown_address - reject_unknown_{sender,recipient}_domain */
+static int smtpd_check_unknown_address(SMTPD_CTX *ctx, const char *addr, int is_sender)
+{
+    static const char fmt[] = "<%s>: %s rejected: %s";
+    const char *what = is_sender ? "Sender address" : "Recipient address";
+    const char *dsn = is_sender ? "4.1.8" : "4.1.2";
+    const char *dom = smtpd_domain_of(addr);
+    RESOLVE_REPLY reply;
+    int flags;
+    int null_mx;
+    int st;
+
+    if (*dom == 0 || *dom == '[')
+        return SMTPD_CHECK_DUNNO;
+    /* Only domains that we are not the final destination for. */
+    resolve_clnt_init(&reply);
+    flags = smtpd_resolve(ctx, addr, &reply);
+    resolve_clnt_free(&reply);
+    if (flags & RESOLVE_FLAG_FAIL)
+        return smtpd_ctx_reject(ctx, 451, "4.3.0", "<%s>: Temporary lookup failure", addr);
+    if (flags & RESOLVE_CLASS_FINAL)
+        return SMTPD_CHECK_DUNNO;
+    st = smtpd_dns_exists(dom, 1, &null_mx);
+    if (st == DNS_OK && !null_mx)
+        return SMTPD_CHECK_DUNNO;
+    if (st == DNS_OK) {
+        VSTRING *text = vstring_alloc(100);
+        int rc;
+
+        vstring_sprintf(text, "Domain %s does not accept mail (nullMX)", dom);
+        rc = smtpd_ctx_reject(ctx, is_sender ? 550 : 556, is_sender ? "5.7.27" : "5.1.10", fmt,
+                              addr, what, vstring_str(text));
+        vstring_free(text);
+        return rc;
+    }
+    if (st == DNS_RETRY)
+        return smtpd_unknown_tempfail(ctx, var_unknown_address_tempfail_action, dsn, fmt, addr,
+                                      what, "Domain not found");
+    return smtpd_ctx_reject(ctx, var_unknown_address_reject_code, dsn, fmt, addr, what,
+                            "Domain not found");
+}
+
 /* smtpd_dsn_prefix - "4.7.1 text" starts with a DSN code: copy it */
 static int smtpd_dsn_prefix(const char *text, char *buf, size_t len)
 {
@@ -935,39 +1057,12 @@ static int smtpd_eval_one(SMTPD_CTX *ctx, const char *name, const char *arg, con
         return SMTPD_CHECK_DUNNO;
     }
     if (strcasecmp(name, "reject_unknown_helo_hostname") == 0 ||
-        strcasecmp(name, "reject_unknown_hostname") == 0 ||
-        strcasecmp(name, "reject_unknown_sender_domain") == 0 ||
-        strcasecmp(name, "reject_unknown_recipient_domain") == 0) {
-        const char *dom;
-        struct addrinfo hints, *res = 0;
-        int err;
-        int is_helo = strstr(name, "helo") || strcasecmp(name, "reject_unknown_hostname") == 0;
-        int is_sender = strstr(name, "sender") != 0;
-
-        if (is_helo)
-            dom = helo;
-        else if (is_sender)
-            dom = sender && *sender ? smtpd_domain_of(sender) : 0;
-        else
-            dom = rcpt ? smtpd_domain_of(rcpt) : 0;
-        if (dom == 0 || *dom == 0 || *dom == '[')
-            return SMTPD_CHECK_DUNNO;
-        memset(&hints, 0, sizeof(hints));
-        hints.ai_socktype = SOCK_STREAM;
-        /* A and AAAA only: MX lookups need the DNS library (not yet). */
-        err = getaddrinfo(dom, 0, &hints, &res);
-        if (res)
-            freeaddrinfo(res);
-        if (err == 0)
-            return SMTPD_CHECK_DUNNO;
-        if (is_helo)
-            return smtpd_ctx_reject(ctx, err == EAI_AGAIN ? 450 : var_unknown_hostname_reject_code,
-                                    "4.7.1", "<%s>: Helo command rejected: Host not found", dom);
-        return smtpd_ctx_reject(ctx, err == EAI_AGAIN ? 450 : var_unknown_address_reject_code,
-                                is_sender ? "4.1.8" : "4.1.2",
-                                "<%s>: %s address rejected: Domain not found",
-                                is_sender ? sender : rcpt, is_sender ? "Sender" : "Recipient");
-    }
+        strcasecmp(name, "reject_unknown_hostname") == 0)
+        return helo ? smtpd_check_unknown_host(ctx, helo) : SMTPD_CHECK_DUNNO;
+    if (strcasecmp(name, "reject_unknown_sender_domain") == 0)
+        return sender && *sender ? smtpd_check_unknown_address(ctx, sender, 1) : SMTPD_CHECK_DUNNO;
+    if (strcasecmp(name, "reject_unknown_recipient_domain") == 0)
+        return rcpt && *rcpt ? smtpd_check_unknown_address(ctx, rcpt, 0) : SMTPD_CHECK_DUNNO;
     if (strcasecmp(name, "permit_auth_destination") == 0 ||
         strcasecmp(name, "reject_unauth_destination") == 0 ||
         strcasecmp(name, "defer_unauth_destination") == 0) {
