@@ -548,13 +548,14 @@ typedef struct SMTPD_CTX {
     const char *rcpt;
     const char *etrn;
     VSTRING *reply;
-    int defer_if_permit; /* pending defer_if_permit */
+    int defer_if_permit; /* pending defer_if_permit (reply in smtpd_dip_reply) */
     int defer_if_reject; /* pending defer_if_reject */
     int warn_if_reject;  /* the next restriction only warns */
     int depth;
 } SMTPD_CTX;
 
 static VSTRING *smtpd_check_reply;
+static VSTRING *smtpd_dip_reply; /* the reply a pending defer_if_permit gives */
 
 /* smtpd_ctx_reject - compose a reply; returns SMTPD_CHECK_REJECT */
 static int __attribute__((format(printf, 4, 5)))
@@ -583,6 +584,29 @@ smtpd_ctx_reject(SMTPD_CTX *ctx, int code, const char *dsn, const char *fmt, ...
         return SMTPD_CHECK_DUNNO;
     }
     return SMTPD_CHECK_REJECT;
+}
+
+/*
+ * smtpd_ctx_defer_if_permit - remember that the command is to be deferred
+ * if nothing rejects it outright by the end of every restriction list (as
+ * Postfix does: a later reject wins, a permit does not clear it).  The
+ * reply is composed now, with the text of the restriction that asked.
+ */
+static int smtpd_ctx_defer_if_permit(SMTPD_CTX *ctx, int code, const char *dsn, const char *fmt,
+                                     const char *a1, const char *a2, const char *a3)
+{
+    int warn = ctx->warn_if_reject;
+
+    if (ctx->defer_if_permit)
+        return SMTPD_CHECK_DUNNO;
+    ctx->warn_if_reject = 0;
+    (void)smtpd_ctx_reject(ctx, code, dsn, fmt, a1, a2, a3);
+    ctx->warn_if_reject = warn;
+    if (smtpd_dip_reply == 0)
+        smtpd_dip_reply = vstring_alloc(100);
+    vstring_strcpy(smtpd_dip_reply, vstring_str(ctx->reply));
+    ctx->defer_if_permit = 1;
+    return SMTPD_CHECK_DUNNO;
 }
 
 static void smtpd_not_supported(const char *name)
@@ -640,10 +664,8 @@ static int smtpd_auth_dest(SMTPD_CTX *ctx, const char *rcpt)
  * sender, 556 5.1.10 for a recipient) whatever unknown_address_reject_code
  * says, as Postfix 3.7 does; a HELO name with a null MX still exists.
  * A temporary DNS failure follows unknown_*_tempfail_action.
- *
- * Limitation: defer_if_permit as a tempfail action defers at once (450)
- * instead of waiting for a later restriction that might reject outright;
- * the evaluator's pending defer_if_permit only fires on an explicit OK.
+ * defer_if_permit as a tempfail action is pending: a later restriction
+ * that rejects outright wins, as in Postfix.
  */
 static int smtpd_unknown_tempfail(SMTPD_CTX *ctx, const char *action, const char *dsn,
                                   const char *fmt, const char *a1, const char *a2, const char *a3)
@@ -654,7 +676,8 @@ static int smtpd_unknown_tempfail(SMTPD_CTX *ctx, const char *action, const char
     }
     if (strcasecmp(action, "reject") == 0)
         return smtpd_ctx_reject(ctx, var_reject_code, dsn, fmt, a1, a2, a3);
-    /* defer, defer_if_permit (see above) */
+    if (strcasecmp(action, "defer_if_permit") == 0)
+        return smtpd_ctx_defer_if_permit(ctx, var_defer_code, dsn, fmt, a1, a2, a3);
     return smtpd_ctx_reject(ctx, var_defer_code, dsn, fmt, a1, a2, a3);
 }
 
@@ -852,7 +875,9 @@ static int smtpd_access_action(SMTPD_CTX *ctx, const char *value, const char *wh
     } else if (strcasecmp(word, "DEFER_IF_REJECT") == 0) {
         ctx->defer_if_reject = 1;
     } else if (strcasecmp(word, "DEFER_IF_PERMIT") == 0) {
-        ctx->defer_if_permit = 1;
+        rc = smtpd_ctx_defer_if_permit(ctx, var_access_map_defer_code, "4.7.1",
+                                       "<%s>: %s rejected: %s", what, what_class,
+                                       *text ? text : "Access denied");
     } else if (strlen(word) == 3 && alldig(word) && (word[0] == '4' || word[0] == '5')) {
         const char *dsn = word[0] == '4' ? "4.7.1" : "5.7.1";
         char dsnbuf[16];
@@ -974,10 +999,10 @@ static int smtpd_eval_one(SMTPD_CTX *ctx, const char *name, const char *arg, con
     if (strcasecmp(name, "defer") == 0)
         return smtpd_ctx_reject(ctx, var_defer_code, "4.7.1", "<%s>: %s rejected: Access denied",
                                 rcpt ? rcpt : state->namaddr, what_class);
-    if (strcasecmp(name, "defer_if_permit") == 0) {
-        ctx->defer_if_permit = 1;
-        return SMTPD_CHECK_DUNNO;
-    }
+    if (strcasecmp(name, "defer_if_permit") == 0)
+        return smtpd_ctx_defer_if_permit(ctx, var_defer_code, "4.7.1",
+                                         "<%s>: %s rejected: defer_if_permit requested",
+                                         rcpt ? rcpt : state->namaddr, what_class, "");
     if (strcasecmp(name, "defer_if_reject") == 0) {
         ctx->defer_if_reject = 1;
         return SMTPD_CHECK_DUNNO;
@@ -1162,12 +1187,6 @@ static int smtpd_eval_list(SMTPD_CTX *ctx, ARGV *list, const char *what_class)
         rc = smtpd_eval_one(ctx, r->name, arg, what_class);
         if (ctx->warn_if_reject && strcasecmp(r->name, "warn_if_reject") != 0)
             ctx->warn_if_reject = 0;
-        if (rc == SMTPD_CHECK_OK && ctx->defer_if_permit) {
-            ctx->defer_if_permit = 0;
-            return smtpd_ctx_reject(ctx, var_defer_code, "4.7.1",
-                                    "<%s>: %s rejected: defer_if_permit requested",
-                                    ctx->rcpt ? ctx->rcpt : ctx->state->namaddr, what_class);
-        }
         if (rc != SMTPD_CHECK_DUNNO)
             return rc;
     }
@@ -1191,9 +1210,14 @@ static const char *smtpd_run(SMTPD_STATE *state, const char *helo, const char *s
     ctx.etrn = etrn;
     ctx.reply = smtpd_check_reply;
     for (int i = 0; lists[i]; i++) {
-        ctx.defer_if_permit = ctx.defer_if_reject = ctx.warn_if_reject = 0;
+        ctx.defer_if_reject = ctx.warn_if_reject = 0;
         if (smtpd_eval_list(&ctx, lists[i], classes[i]) == SMTPD_CHECK_REJECT)
             return vstring_str(smtpd_check_reply);
+    }
+    /* Nothing rejected outright: a pending defer_if_permit applies now. */
+    if (ctx.defer_if_permit) {
+        vstring_strcpy(smtpd_check_reply, vstring_str(smtpd_dip_reply));
+        return vstring_str(smtpd_check_reply);
     }
     return 0;
 }

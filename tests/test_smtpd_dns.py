@@ -203,9 +203,6 @@ def test_timeout(mta):
 def test_defer_if_permit_then_reject(mta, mta_kind):
     """With the default unknown_address_tempfail_action = defer_if_permit, a
     later outright reject wins over the deferral (Postfix)."""
-    if mta_kind == "postern":
-        pytest.xfail("defer_if_permit as tempfail action defers at once: the evaluator's "
-                     "pending defer_if_permit does not survive into the recipient list")
     inst = mta(smtpd_sender_restrictions="reject_unknown_sender_domain",
                smtpd_recipient_restrictions="reject_unknown_recipient_domain, "
                "permit_mynetworks, reject_unauth_destination",
@@ -216,5 +213,19 @@ def test_defer_if_permit_then_reject(mta, mta_kind):
         "250 2.1.0 Ok",
         "550 5.1.2 <r@nx.test>: Recipient address rejected: Domain not found",
         "250 2.0.0 Ok",
+        "221 2.0.0 Bye",
+    ])
+
+
+def test_defer_if_permit_defers_when_nothing_rejects(mta, mta_kind):
+    """... and when nothing rejects outright, the pending deferral is the
+    answer, even after a permit (Postfix)."""
+    inst = mta(smtpd_sender_restrictions="reject_unknown_sender_domain",
+               smtpd_recipient_restrictions="permit_mynetworks, reject_unauth_destination")
+    got = run(inst, ["EHLO client.example.test",
+                     "MAIL FROM:<s@broken.test>", "RCPT TO:<paco@example.test>", "QUIT"])
+    check(got, BANNER + [
+        "250 2.1.0 Ok",
+        "450 4.1.8 <s@broken.test>: Sender address rejected: Domain not found",
         "221 2.0.0 Bye",
     ])
