@@ -8,7 +8,8 @@
  * file maildrop/QUEUEID: created mode 0600 under a temporary name, renamed to
  * its queue id (mail_queue_enter), written, fsync'ed, then made mode 0744,
  * which tells pickup the file is complete.  Then pickup is woken with a
- * "W" trigger on public/pickup.  -r (raw records) is what sendmail passes
+ * "W" trigger on public/pickup.  As soon as the file exists, the queue id
+ * goes to standard output as the postdrop/1 lists (PROTOCOLS.md).  -r (raw records) is what sendmail passes
  * and the only input form; it is accepted for compatibility.
  *
  * What is accepted (anything else rejects the whole message):
@@ -51,6 +52,7 @@
 #include <unistd.h>
 
 #include "argv.h"
+#include "attr.h"
 #include "mail_cmd.h"
 #include "mail_conf.h"
 #include "mail_params.h"
@@ -62,6 +64,7 @@
 #include "rec_type.h"
 #include "stringops.h"
 #include "record.h"
+#include "vstream.h"
 #include "vstring.h"
 
 #define PD_MAXREC (64 * 1024) /* longest record accepted */
@@ -194,6 +197,12 @@ int main(int argc, char **argv)
                          var_queue_directory, MAIL_QUEUE_MAILDROP);
     pd_path = vstring_alloc(64);
     mail_queue_path(pd_path, &qconf, MAIL_QUEUE_MAILDROP, vstring_str(id));
+    /* Tell the caller the queue id (PROTOCOLS.md, postdrop/1). */
+    if (attr_print_hello(VSTREAM_OUT, MAIL_PROTO_POSTDROP) < 0 ||
+        attr_print(VSTREAM_OUT, ATTR_FLAG_NONE, SEND_ATTR_STR(MAIL_ATTR_QUEUEID, vstring_str(id)),
+                   ATTR_TYPE_END) < 0 ||
+        vstream_fflush(VSTREAM_OUT) != 0)
+        msg_warn("uid=%ld: cannot report the queue id on standard output", (long)getuid());
 
     rec_sprintf(batch, REC_TYPE_TIME, "%ld %ld", (long)tv.tv_sec, (long)tv.tv_usec);
     rec_sprintf(batch, REC_TYPE_ATTR, "%s=%s", MAIL_ATTR_RWR_CONTEXT, "local");

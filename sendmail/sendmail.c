@@ -79,6 +79,7 @@
 #include "maillog_client.h"
 #include "msg.h"
 #include "mymalloc.h"
+#include "postdrop_clnt.h"
 #include "rec_type.h"
 #include "record.h"
 #include "stringops.h"
@@ -163,7 +164,19 @@ __attribute__((noreturn)) static void sm_smtpd(void)
     argv_add(av, "smtpd");
     for (int i = 0; i < msg_verbose; i++)
         argv_add(av, "-v");
+    /* Like Postfix's, the session logs to the mail log only: its lines
+     * would otherwise mix with the dialogue on a terminal (-v keeps them). */
+    int saved = msg_verbose ? -1 : dup(STDERR_FILENO);
+    int null = saved < 0 ? -1 : open("/dev/null", O_WRONLY);
+
+    if (null >= 0) {
+        (void)fcntl(saved, F_SETFD, FD_CLOEXEC);
+        (void)fcntl(null, F_SETFD, FD_CLOEXEC);
+        (void)dup2(null, STDERR_FILENO);
+    }
     execv(av->argv[0], av->argv);
+    if (null >= 0)
+        (void)dup2(saved, STDERR_FILENO);
     msg_fatal_status(EX_UNAVAILABLE, "execute %s: %m", av->argv[0]);
 }
 
@@ -459,8 +472,9 @@ static int sm_enqueue(const char *sender, const char *fullname, char **rcpts, in
 {
     SM_OUT out;
     SM_HDRS hdrs;
-    int pfd[2];
-    pid_t pid;
+    POSTDROP pd;
+    const char *pd_args[] = {msg_verbose ? "-v" : 0, 0};
+    VSTRING *id = vstring_alloc(20);
     int wstat;
     size_t nrcpt = 0;
     VSTRING *postdrop = vstring_alloc(100);
@@ -471,27 +485,10 @@ static int sm_enqueue(const char *sender, const char *fullname, char **rcpts, in
                          "via the -t option",
                          sm_login, (long)sm_uid);
     vstring_sprintf(postdrop, "%s/postdrop", var_command_directory);
-    if (pipe(pfd) < 0)
-        msg_fatal_status(EX_OSERR, "pipe: %m");
-    switch (pid = fork()) {
-    case -1:
-        msg_fatal_status(EX_OSERR, "fork: %m");
-    case 0:
-        if (dup2(pfd[0], STDIN_FILENO) < 0)
-            msg_fatal_status(EX_OSERR, "dup2: %m");
-        close(pfd[0]);
-        close(pfd[1]);
-        {
-            char *args[] = {vstring_str(postdrop), "-r", msg_verbose ? "-v" : 0, 0};
-
-            execv(args[0], args);
-        }
-        msg_fatal_status(EX_UNAVAILABLE, "execute %s: %m", vstring_str(postdrop));
-    default:
-        break;
-    }
-    close(pfd[0]);
-    out.fd = pfd[1];
+    if (postdrop_start(&pd, pd_args) < 0)
+        msg_fatal_status(EX_OSERR, "%s(%ld): unable to run %s", sm_login, (long)sm_uid,
+                         vstring_str(postdrop));
+    out.fd = pd.fd;
     out.batch = vstring_alloc(SM_BATCH_FLUSH + 4096);
     out.failed = 0;
 
@@ -526,19 +523,21 @@ static int sm_enqueue(const char *sender, const char *fullname, char **rcpts, in
     }
     if (nrcpt == 0) {
         /* postdrop removes its file when told to stop. */
-        (void)kill(pid, SIGTERM);
-        close(out.fd);
-        (void)waitpid(pid, &wstat, 0);
+        (void)kill(pd.pid, SIGTERM);
+        (void)postdrop_finish(&pd);
         msg_fatal_status(EX_TEMPFAIL, "%s(%ld): No recipient addresses found in message header",
                          sm_login, (long)sm_uid);
     }
     rec_put_buf(out.batch, REC_TYPE_END, "", 0);
     sm_flush(&out, 1);
     close(out.fd);
+    pd.fd = -1;
     vstring_free(out.batch);
-    while (waitpid(pid, &wstat, 0) < 0)
-        if (errno != EINTR)
-            msg_fatal_status(EX_OSERR, "waitpid: %m");
+    /* Read postdrop's answer so it never writes into a closed pipe. */
+    if (postdrop_queue_id(&pd, id) == 0 && msg_verbose)
+        msg_info("queued as %s", vstring_str(id));
+    vstring_free(id);
+    wstat = postdrop_finish(&pd);
     if (WIFEXITED(wstat) && WEXITSTATUS(wstat) == 0 && !out.failed) {
         vstring_free(postdrop);
         return 0;

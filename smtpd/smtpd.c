@@ -207,6 +207,9 @@ smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
     vstring_reset(state->scratch);
     vstring_vsprintf_append(state->scratch, fmt, ap);
     va_end(ap);
+    /* Client text echoed in a reply (addresses, access table text) gets no
+     * control character or broken UTF-8 through, as in Postfix. */
+    printable(vstring_str(state->scratch), ' ', var_smtputf8_enable ? PRINTABLE_UTF8 : 0);
     if ((state->scratch->data[0] == '4' || state->scratch->data[0] == '5') &&
         !smtpd_reply_not_error) {
         state->error_mask |=
@@ -251,13 +254,17 @@ static void smtpd_log_reject(SMTPD_STATE *state, const char *what, const char *r
         quote_822_local(from, state->sender);
     if (rcpt)
         quote_822_local(to, rcpt);
+    /* The reply as the client sees it (smtpd_reply's clean-up). */
+    char *sent = printable(mystrdup(reply), ' ', var_smtputf8_enable ? PRINTABLE_UTF8 : 0);
+
     /* Like Postfix, helo=<> is left out before HELO/EHLO. */
     msg_info("%s: %s: %s from %s: %s;%s%s%s%s%s%s proto=%s%s%s%s",
              state->queue_id ? state->queue_id : "NOQUEUE", what, state->where, state->namaddr,
-             reply, state->sender ? " from=<" : "", state->sender ? vstring_str(from) : "",
+             sent, state->sender ? " from=<" : "", state->sender ? vstring_str(from) : "",
              state->sender ? ">" : "", rcpt ? " to=<" : "", rcpt ? vstring_str(to) : "",
              rcpt ? ">" : "", state->protocol, state->helo_name ? " helo=<" : "",
              state->helo_name ? state->helo_name : "", state->helo_name ? ">" : "");
+    myfree(sent);
     vstring_free(from);
     vstring_free(to);
 }
@@ -268,7 +275,7 @@ static int smtpd_postdrop_close(SMTPD_STATE *state, int complete);
 
 static void smtpd_cleanup_close(SMTPD_STATE *state)
 {
-    if (state->cleanup && state->postdrop_pid) {
+    if (state->cleanup && state->postdrop) {
         (void)smtpd_postdrop_close(state, 0);
     } else if (state->cleanup) {
         (void)vstream_fclose(state->cleanup);
@@ -320,45 +327,31 @@ static const char *smtpd_rewrite_context(SMTPD_STATE *state)
  * Postfix, hand the message to postdrop, which is set-gid postdrop and so
  * works for any user; pickup then gives it to cleanup.  postdrop takes
  * only the envelope records a local submission may carry (no client
- * attributes, no time, no filter or redirect), and does not report its
- * queue id, so the final reply has none.
+ * attributes, no time, no filter or redirect).  It names its file before
+ * it reads anything, so the Received: header and the final reply carry
+ * the queue id as with cleanup.
  */
 static int smtpd_postdrop_open(SMTPD_STATE *state)
 {
-    VSTRING *path = vstring_alloc(100);
-    int pfd[2];
-    pid_t pid;
+    POSTDROP *pd = (POSTDROP *)mymalloc(sizeof(*pd));
+    VSTRING *id = vstring_alloc(20);
     VSTREAM *s;
 
-    vstring_sprintf(path, "%s/postdrop", var_command_directory);
-    if (pipe(pfd) < 0) {
-        msg_warn("pipe: %m");
-        vstring_free(path);
+    if (postdrop_start(pd, 0) < 0) {
+        myfree(pd);
+        vstring_free(id);
         return -1;
     }
-    switch (pid = fork()) {
-    case -1:
-        msg_warn("fork: %m");
-        close(pfd[0]);
-        close(pfd[1]);
-        vstring_free(path);
-        return -1;
-    case 0:
-        if (dup2(pfd[0], STDIN_FILENO) < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
-            _exit(75);
-        close(pfd[0]);
-        close(pfd[1]);
-        execl(vstring_str(path), "postdrop", "-r", (char *)0);
-        msg_warn("execute %s: %m", vstring_str(path));
-        _exit(75);
-    default:
-        break;
+    if (postdrop_queue_id(pd, id) == 0) {
+        state->queue_id = vstring_export(id);
+        msg_info("%s: client=%s", state->queue_id, state->namaddr);
+    } else {
+        vstring_free(id);
     }
-    close(pfd[0]);
-    vstring_free(path);
-    s = vstream_fdopen(pfd[1], VSTREAM_WRITE);
+    s = vstream_fdopen(pd->fd, VSTREAM_WRITE);
+    pd->fd = -1; /* the stream owns it now */
     state->cleanup = s;
-    state->postdrop_pid = pid;
+    state->postdrop = pd;
     if (state->envid)
         rec_vstream_fprintf(s, REC_TYPE_ATTR, "%s=%s", MAIL_ATTR_DSN_ENVID, state->envid);
     if (state->ret_flags)
@@ -370,7 +363,7 @@ static int smtpd_postdrop_open(SMTPD_STATE *state)
 /* smtpd_postdrop_close - end the records, wait for postdrop: 0 when queued */
 static int smtpd_postdrop_close(SMTPD_STATE *state, int complete)
 {
-    int wstat = 0;
+    int wstat;
     int ok;
 
     if (complete) {
@@ -383,9 +376,9 @@ static int smtpd_postdrop_close(SMTPD_STATE *state, int complete)
     /* An incomplete record stream makes postdrop remove its file. */
     ok = vstream_fclose(state->cleanup) == 0;
     state->cleanup = 0;
-    while (waitpid(state->postdrop_pid, &wstat, 0) < 0 && errno == EINTR)
-        /* retry */;
-    state->postdrop_pid = 0;
+    wstat = postdrop_finish(state->postdrop);
+    myfree(state->postdrop);
+    state->postdrop = 0;
     if (complete && ok && (!WIFEXITED(wstat) || WEXITSTATUS(wstat) != 0)) {
         msg_warn("postdrop: %s %d", WIFEXITED(wstat) ? "exit status" : "killed by signal",
                  WIFEXITED(wstat) ? WEXITSTATUS(wstat) : WTERMSIG(wstat));
@@ -886,7 +879,7 @@ static void smtpd_received(SMTPD_STATE *state)
     rec_vstream_fprintf(s, REC_TYPE_NORM, "Received: from %s (%s [%s])",
                         state->helo_name ? state->helo_name : state->name, state->name,
                         state->rfc_addr);
-    /* Through postdrop (stand-alone) there is no queue id yet. */
+    /* A replacement postdrop may not have said its queue id. */
     if (state->queue_id)
         vstring_sprintf(state->scratch, " id %s", state->queue_id);
     else
@@ -937,9 +930,12 @@ static int smtpd_finish(SMTPD_STATE *state, int bare_lf_seen)
         smtpd_reply(state, "552 5.3.4 Error: message file too big");
     } else if (state->cleanup == 0) {
         smtpd_reply(state, "451 4.3.0 Error: queue file write error");
-    } else if (state->postdrop_pid) {
+    } else if (state->postdrop) {
         if (smtpd_postdrop_close(state, 1) == 0) {
-            smtpd_reply(state, "250 2.0.0 Ok: queued");
+            if (state->queue_id)
+                smtpd_reply(state, "250 2.0.0 Ok: queued as %s", state->queue_id);
+            else
+                smtpd_reply(state, "250 2.0.0 Ok: queued");
             rc = 0;
         } else {
             smtpd_reply(state, "451 4.3.0 Error: queue file write error");
@@ -993,10 +989,12 @@ static int smtpd_finish(SMTPD_STATE *state, int bare_lf_seen)
     }
     vstring_free(reason);
     smtpd_mail_reset(state);
-    /* Mail got through: what went wrong before no longer matters (Postfix
-     * forgets it too). */
-    if (rc == 0)
+    /* Mail got through: what went wrong before no longer matters, and the
+     * error count starts again (Postfix forgets both too). */
+    if (rc == 0) {
         state->error_mask = 0;
+        state->error_count = 0;
+    }
     smtpd_chat_flush_point(state);
     return rc;
 }
@@ -1231,7 +1229,14 @@ static int smtpd_vrfy(SMTPD_STATE *state, char *args)
         VSTRING *internal = vstring_alloc(100);
 
         trimblanks(arg);
-        if (smtpd_addr_split(copy, 0, &addr, params) != SMTPD_ADDR_OK) {
+        /* "VRFY address [SMTPUTF8]": any other word makes it no address. */
+        if (smtpd_addr_split(copy, 0, &addr, params) != SMTPD_ADDR_OK || params->argc > 1 ||
+            (params->argc == 1 && strcasecmp(params->argv[0], "SMTPUTF8") != 0)) {
+            vstring_strcpy(state->scratch, arg);
+            for (char *cp = vstring_str(state->scratch); *cp; cp++)
+                if (*cp == '\t')
+                    *cp = ' ';
+            smtpd_addr_warn(state, "VRFY");
             smtpd_reply(state, "501 5.1.3 Bad recipient address syntax");
             myfree(copy);
             argv_free(params);
@@ -1250,7 +1255,14 @@ static int smtpd_vrfy(SMTPD_STATE *state, char *args)
         }
         vstring_free(internal);
     }
-    smtpd_reply(state, "252 2.0.0 %s", arg);
+    /* The reply names the address, without the SMTPUTF8 keyword. */
+    {
+        size_t len = strlen(arg);
+
+        if (len > 9 && strcasecmp(arg + len - 9, " SMTPUTF8") == 0)
+            arg[len - 9] = 0;
+        smtpd_reply(state, "252 2.0.0 %s", trimblanks(arg));
+    }
     return 0;
 }
 
@@ -1558,6 +1570,14 @@ static void smtpd_session(SMTPD_STATE *state)
             smtpd_reply(state, "%d 5.5.2 %s Error: bare <LF> received",
                         var_smtpd_forbid_bare_newline_reject_code, var_myhostname);
             break;
+        }
+        /* With SMTPUTF8 on, a command must be UTF-8; as in Postfix the
+         * line is an error but no command: not counted, "where" unchanged. */
+        if (var_smtputf8_enable &&
+            !valid_utf8(vstring_str(state->buffer), VSTRING_LEN(state->buffer))) {
+            smtpd_reply_class = SMTPD_ERR_PROTOCOL;
+            smtpd_reply(state, "500 5.5.2 Error: bad UTF-8 syntax");
+            continue;
         }
         args = vstring_str(state->buffer);
         verb = mystrtok(&args, " \t");

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 
 #include "argv.h"
+#include "postdrop_clnt.h"
 #include "vstream.h"
 #include "vstring.h"
 
@@ -62,7 +63,7 @@ typedef struct SMTPD_STATE {
     int rcpt_overshoot;
     ARGV *rcpt_list;     /* accepted recipients, for "for <...>" */
     VSTREAM *cleanup;    /* open queue file, or null */
-    int postdrop_pid;    /* stand-alone: cleanup is a pipe to this postdrop */
+    POSTDROP *postdrop;  /* stand-alone: cleanup is a pipe to this postdrop */
     char *queue_id;      /* its id, or null */
     long act_size;       /* bytes of content so far */
     int bdat_state;      /* 0 none, 1 chunks flowing, 2 error: skip to LAST */

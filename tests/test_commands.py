@@ -285,7 +285,10 @@ def capture(tmp_path):
     sbin = tmp_path / "sbin"
     sbin.mkdir()
     out = tmp_path / "out"
-    (sbin / "postdrop").write_text(f"#!/bin/sh\necho \"$@\" > {out}.args\ncat > {out}\n")
+    # It answers with its queue id first, as postdrop does (PROTOCOLS.md, postdrop/1).
+    (sbin / "postdrop").write_text(
+        "#!/bin/sh\nprintf 'protocol\\000postdrop/1\\000\\000queue_id\\000ABCDEF0123\\000\\000'\n"
+        f"echo \"$@\" > {out}.args\ncat > {out}\n")
     for n in ("postqueue", "postalias"):
         (sbin / n).write_text(f"#!/bin/sh\necho {n} \"$@\" >> {out}.args\n")
     for n in ("postdrop", "postqueue", "postalias"):
@@ -425,6 +428,8 @@ def test_postdrop_writes_a_complete_maildrop_file(dropq):
     assert b"unable to look up public/pickup" in p.stderr   # nothing runs: a warning only
     names = os.listdir(dropq.maildrop)
     assert len(names) == 1
+    # The caller learns the queue id on stdout (PROTOCOLS.md, postdrop/1).
+    assert p.stdout == b"protocol\0postdrop/1\0\0queue_id\0" + names[0].encode() + b"\0\0"
     st = os.stat(os.path.join(dropq.maildrop, names[0]))
     assert oct(st.st_mode & 0o777) == "0o744"
     recs = _records(open(os.path.join(dropq.maildrop, names[0]), "rb").read())

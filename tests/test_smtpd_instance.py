@@ -451,6 +451,95 @@ def test_smtplib_and_swaks(mta):
     assert mbox.count(b"\nFrom enrique@example.test ") + 1 == 2
 
 
+# --- error counting and UTF-8 ---------------------------------------------------------
+def test_error_count_restarts_after_mail(mta):
+    """Errors before an accepted message do not count toward the hard limit
+    afterwards; errors in a transaction that fails do."""
+    inst = mta(smtpd_hard_error_limit="3")
+    got = run(inst, ["EHLO c", "MAIL FROM:<a@b>", "RCPT TO:<nosuch>", "RCPT TO:<nosuch2>",
+                     "RCPT TO:<paco>", "DATA", "Subject: x\r\n\r\nx\r\n.", "FOO", "NOOP", "NOOP",
+                     "QUIT"])
+    check([g for g in got if g != EHLO], [
+        "220 mail.example.test ESMTP MTA", "250 2.1.0 Ok",
+        "550 5.1.1 <nosuch>: Recipient address rejected: User unknown in local recipient table",
+        "550 5.1.1 <nosuch2>: Recipient address rejected: User unknown in local recipient table",
+        "250 2.1.5 Ok", "354 End data with <CR><LF>.<CR><LF>", "250 2.0.0 Ok: queued as ID",
+        "500 5.5.2 Error: command not recognized", "250 2.0.0 Ok", "250 2.0.0 Ok",
+        "221 2.0.0 Bye"])
+    got = run(inst, ["EHLO c", "MAIL FROM:<a@b>", "RCPT TO:<nosuch>", "DATA", "FOO", "NOOP"])
+    check([g for g in got if g != EHLO], [
+        "220 mail.example.test ESMTP MTA", "250 2.1.0 Ok",
+        "550 5.1.1 <nosuch>: Recipient address rejected: User unknown in local recipient table",
+        "554 5.5.1 Error: no valid recipients", "500 5.5.2 Error: command not recognized",
+        "421 4.7.0 mail.example.test Error: too many errors"])
+
+
+def test_bad_utf8_commands(mta):
+    """With SMTPUTF8 on (the default) a command line that is not UTF-8 is an
+    error that is not a command: not counted in the statistics, not a
+    non-SMTP command, no change to "after CMD" in the log."""
+    inst = mta()
+    mark = inst.log_mark()
+    cmds = [b"EHLO \xff\xfe", b"HELO \xc3\xa9t\xc3\xa9", b"MAIL FROM:<a\xff@b>",
+            b"MAIL FROM:<a@b> SMTPUTF8", b"RCPT TO:<p\xffaco>", b"RCPT TO:<p\xc0\xafaco>",
+            b"VRFY \xed\xa0\x80", b"NOOP \xff", b"\xff\xfe", b"RSET", b"QUIT"]
+    got = run(inst, [(c + b"\r\n", 1) for c in cmds])
+    bad = "500 5.5.2 Error: bad UTF-8 syntax"
+    check(got, ["220 mail.example.test ESMTP MTA", bad, "250 mail.example.test", bad,
+                "250 2.1.0 Ok", bad, bad, bad, bad, bad, "250 2.0.0 Ok", "221 2.0.0 Bye"])
+    inst.wait_for_log(r"disconnect from localhost\[127\.0\.0\.1\] helo=1 mail=1 rset=1 "
+                      r"quit=1 commands=4$", since=mark)
+    assert not inst.log_lines(r"non-SMTP command", since=mark)
+
+
+def test_bad_utf8_counts_as_an_error(mta):
+    """Three of them reach a hard limit of three, "after CONNECT"."""
+    inst2 = mta(smtpd_hard_error_limit="3")
+    bad = "500 5.5.2 Error: bad UTF-8 syntax"
+    mark = inst2.log_mark()
+    got = run(inst2, [(b"\xff\r\n", 1), (b"\xfe\r\n", 1), (b"\xfd\r\n", 1), "NOOP"])
+    check(got, ["220 mail.example.test ESMTP MTA", bad, bad, bad,
+                "421 4.7.0 mail.example.test Error: too many errors"])
+    inst2.wait_for_log(r"too many errors after CONNECT from localhost\[127\.0\.0\.1\]$",
+                       since=mark)
+    inst2.wait_for_log(r"disconnect from localhost\[127\.0\.0\.1\] commands=0/0$", since=mark)
+
+
+def test_utf8_not_checked_without_smtputf8(mta):
+    """smtputf8_enable = no: any byte goes, but none but ASCII comes back in
+    a reply (a space instead) or reaches the log (a '?')."""
+    inst = mta(smtputf8_enable="no")
+    mark = inst.log_mark()
+    got = run(inst, [(b"HELO \xff\r\n", 1), (b"MAIL FROM:<a@b>\r\n", 1),
+                     (b"RCPT TO:<p\xffa\xc3\xa9co>\r\n", 1), (b"QUIT\r\n", 1)])
+    check(got, ["220 mail.example.test ESMTP MTA", "250 mail.example.test", "250 2.1.0 Ok",
+                "550 5.1.1 <p a  co>: Recipient address rejected: User unknown in local "
+                "recipient table", "221 2.0.0 Bye"])
+    inst.wait_for_log(r"NOQUEUE: reject: RCPT from localhost\[127\.0\.0\.1\]: 550 5\.1\.1 "
+                      r"<p a  co>: .*; from=<a@b> to=<p\?a\?\?co> proto=SMTP helo=<\?>$",
+                      since=mark)
+
+
+def test_reply_and_log_text_is_sanitised(mta):
+    """UTF-8 in an address comes back as it is; a control character becomes a
+    space in the reply and '?' in the log; VRFY takes one address."""
+    inst = mta()
+    mark = inst.log_mark()
+    got = run(inst, [(b"HELO a\x01b\r\n", 1), (b"VRFY p\xc3\xa9co@example.test\r\n", 1),
+                     (b"VRFY x\ty\r\n", 1), (b"VRFY x y\r\n", 1),
+                     (b"VRFY paco SMTPUTF8\r\n", 1), (b"QUIT\r\n", 1)])
+    check(got, ["220 mail.example.test ESMTP MTA", "250 mail.example.test",
+                "550 5.1.1 <p\xc3\xa9co@example.test>: Recipient address rejected: User unknown "
+                "in local recipient table",
+                "501 5.1.3 Bad recipient address syntax", "501 5.1.3 Bad recipient address syntax",
+                "252 2.0.0 paco", "221 2.0.0 Bye"])
+    inst.wait_for_log(r"NOQUEUE: reject: VRFY from localhost\[127\.0\.0\.1\]: 550 5\.1\.1 "
+                      r"<p\xe9co@example\.test>: .*; to=<p\xe9co@example\.test> proto=SMTP "
+                      r"helo=<a\?b>$", since=mark)
+    inst.wait_for_log(r"warning: Illegal address syntax from localhost\[127\.0\.0\.1\] in VRFY "
+                      r"command: x y$", since=mark)
+
+
 # --- sendmail -bs ---------------------------------------------------------------------
 def test_sendmail_bs(mta):
     inst = mta()
@@ -464,13 +553,20 @@ def test_sendmail_bs(mta):
     assert lines[:11] == ["220 mail.example.test ESMTP MTA"] + EHLO.splitlines()
     assert lines[11:15] == ["250 2.1.0 Ok", "250 2.1.5 Ok", "250 2.1.5 Ok",
                             "354 End data with <CR><LF>.<CR><LF>"]
-    # Postfix names the maildrop file; Postern's postdrop does not report it.
-    assert re.fullmatch(r"250 2\.0\.0 Ok: queued( as ID)?", lines[15]), lines
+    # postdrop names the maildrop file before the content goes in, so the
+    # reply and the Received: header carry its id, as with Postfix.
+    qid = re.fullmatch(r"250 2\.0\.0 Ok: queued as ([0-9A-F]+)", p.stdout.splitlines()[15])
+    assert qid, p.stdout
     assert lines[16:] == ["221 2.0.0 Bye"]
+    # The session's log lines go to the mail log only, never into the dialogue.
+    assert p.stderr == "", p.stderr
     mbox = norm(inst.wait_for_mail("paco", rb"via -bs").decode())
     assert "Received: by mail.example.test (MTA, from userid 0)\n\tid ID; DATE\n" \
-           "Received: from x (localhost [127.0.0.1])\n\tby mail.example.test (MTA) with ESMTP" \
-           in mbox, mbox
+           "Received: from x (localhost [127.0.0.1])\n\tby mail.example.test (MTA) with ESMTP " \
+           "id ID\n\tfor <paco>; DATE\n" not in mbox    # two recipients: no "for"
+    assert "Received: from x (localhost [127.0.0.1])\n\tby mail.example.test (MTA) with ESMTP " \
+           "id ID;\n\tDATE\n" in mbox, mbox
+    inst.wait_for_log(r"smtpd\[\d+\]: %s: client=localhost\[127\.0\.0\.1\]$" % qid.group(1))
     inst.wait_for_log(r"pickup\[\d+\]: \w+: uid=0 from=<root@example\.test>")
 
 

@@ -343,6 +343,7 @@ void mail_params_init(void)
     for (size_t i = 0; i < mail_param_count; i++)
         mail_param_bind(&mail_param_table[i]);
     mail_params_myorigin_file();
+    msg_utf8 = var_smtputf8_enable;
     if (strcasecmp(var_mynetworks_style, "host") != 0 &&
         strcasecmp(var_mynetworks_style, "subnet") != 0 &&
         strcasecmp(var_mynetworks_style, "class") != 0)

@@ -54,6 +54,7 @@
 #define MAIL_PROTO_BOUNCE   "bounce/1"
 #define MAIL_PROTO_DELIVER  "deliver/1"
 #define MAIL_PROTO_SHOWQ    "showq/1"
+#define MAIL_PROTO_POSTDROP "postdrop/1"
 
 /* Trigger requests (one byte each; several may arrive in one read). */
 #define TRIGGER_REQ_WAKEUP     'W' /* anything new? (master's wakeup) */

@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 #include "msg.h"
+#include "stringops.h"
 #include "msg_postlog.h"
 
 #define MSG_MAX_OUTPUTS 4
 #define MSG_BUFSIZE 4096
 
+int msg_utf8 = 1;
 int msg_verbose;
 const char *msg_program = "postern";
 const char *msg_tag = "postfix/postern";
@@ -106,10 +108,9 @@ void msg_vprintf(int level, const char *fmt, va_list ap)
     len = vsnprintf(text, sizeof(text), fmt, ap);
     if (len >= (int) sizeof(text))
         memcpy(text + sizeof(text) - 4, "...", 4);
-    /* Never let a control character from outside input reach a log line. */
-    for (char *cp = text; *cp; cp++)
-        if ((unsigned char) *cp < ' ' && *cp != '\t')
-            *cp = '?';
+    /* Never let a control character or broken UTF-8 from outside input
+     * reach a log line (smtputf8_enable = no: nothing but ASCII). */
+    printable(text, '?', PRINTABLE_TAB | (msg_utf8 ? PRINTABLE_UTF8 : 0));
     if (msg_busy || msg_output_count == 0) {
         msg_stderr_output(level, text);
     } else {

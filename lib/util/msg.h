@@ -30,6 +30,7 @@ typedef void (*MSG_OUTPUT_FN)(int level, const char *text);
 typedef void (*MSG_CLEANUP_FN)(void);
 
 extern int msg_verbose;
+extern int msg_utf8;                    /* logs may hold UTF-8 (smtputf8_enable) */
 extern const char *msg_program;         /* e.g. "smtpd" */
 extern const char *msg_tag;             /* e.g. "postfix/smtpd" */
 

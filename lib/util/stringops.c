@@ -128,6 +128,78 @@ int allprint(const char *str)
     return 1;
 }
 
+int valid_utf8(const char *str, size_t len)
+{
+    const unsigned char *cp = (const unsigned char *)str;
+    const unsigned char *end = cp + len;
+
+    while (cp < end) {
+        unsigned char c = *cp++;
+        int more;
+        unsigned char lo = 0x80, hi = 0xbf; /* range of the first continuation byte */
+
+        if (c < 0x80)
+            continue;
+        if (c >= 0xc2 && c <= 0xdf) {
+            more = 1;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            more = 2;
+            if (c == 0xe0)
+                lo = 0xa0; /* no overlong three-byte form */
+            else if (c == 0xed)
+                hi = 0x9f; /* no surrogates */
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            more = 3;
+            if (c == 0xf0)
+                lo = 0x90; /* no overlong four-byte form */
+            else if (c == 0xf4)
+                hi = 0x8f; /* nothing above U+10FFFF */
+        } else {
+            return 0; /* continuation byte, 0xc0/0xc1 or 0xf5..0xff */
+        }
+        if (end - cp < more || *cp < lo || *cp > hi)
+            return 0;
+        for (cp++, more--; more > 0; more--, cp++)
+            if (*cp < 0x80 || *cp > 0xbf)
+                return 0;
+    }
+    return 1;
+}
+
+/* utf8_seq_len - length of the valid UTF-8 sequence at cp, or 0 */
+static size_t utf8_seq_len(const char *cp)
+{
+    const unsigned char c = (unsigned char)*cp;
+    size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+
+    for (size_t i = 1; i < n; i++)
+        if (cp[i] == 0)
+            return 0;
+    return valid_utf8(cp, n) ? n : 0;
+}
+
+char *printable(char *str, int repl, int flags)
+{
+    int utf8 = flags & PRINTABLE_UTF8;
+
+    for (char *cp = str; *cp; cp++) {
+        unsigned char c = (unsigned char)*cp;
+        size_t n;
+
+        if (c == '\t' && (flags & PRINTABLE_TAB)) {
+            continue;
+        } else if (c < 0x20 || c == 0x7f) {
+            *cp = (char)repl;
+        } else if (c >= 0x80) {
+            if (utf8 && (n = utf8_seq_len(cp)) > 0)
+                cp += n - 1;
+            else
+                *cp = (char)repl;
+        }
+    }
+    return str;
+}
+
 const char *split_nameval(char *buf, char **name, char **value)
 {
     char *np = skipblanks(buf);

@@ -41,5 +41,20 @@ extern char *split_at_right(char *str, int ch);
 /* Parse a decimal unsigned number; returns 0 on syntax error or overflow. */
 extern int safe_strtoul(const char *str, unsigned long *result);
 extern int safe_strtol(const char *str, long *result);
+/*
+ * valid_utf8(str, len): 1 when the bytes are well-formed UTF-8 as RFC 3629
+ * defines it (shortest form only, no UTF-16 surrogates, nothing above
+ * U+10FFFF); 0 otherwise.  A NUL byte counts as the character U+0000.
+ */
+extern int valid_utf8(const char *str, size_t len);
+/*
+ * printable(str, repl, flags): replace with repl, in place, every byte that
+ * must not reach a log line or an SMTP reply: control characters and DEL,
+ * and bytes of 0x80 and up unless they form valid UTF-8 and flags has
+ * PRINTABLE_UTF8.  PRINTABLE_TAB keeps tabs.  Returns str.
+ */
+#define PRINTABLE_UTF8 (1 << 0)
+#define PRINTABLE_TAB  (1 << 1)
+extern char *printable(char *str, int repl, int flags);
 
 #endif

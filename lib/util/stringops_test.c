@@ -120,6 +120,73 @@ static void test_vstring_grow(void)
     vstring_free(vp);
 }
 
+static void test_valid_utf8(void)
+{
+    static const struct {
+        const char *in;
+        int ok;
+    } cases[] = {
+        {"", 1},
+        {"plain ASCII", 1},
+        {"caf\xc3\xa9", 1},              /* U+00E9 */
+        {"\xe2\x82\xac", 1},             /* U+20AC */
+        {"\xf0\x9f\x98\x80", 1},         /* U+1F600 */
+        {"\xf4\x8f\xbf\xbf", 1},         /* U+10FFFF, the last code point */
+        {"\xed\x9f\xbf", 1},             /* U+D7FF, just below the surrogates */
+        {"\xff", 0},                     /* never in UTF-8 */
+        {"\x80", 0},                     /* lone continuation byte */
+        {"\xc3", 0},                     /* truncated two-byte form */
+        {"\xe2\x82", 0},                 /* truncated three-byte form */
+        {"\xc0\xaf", 0},                 /* overlong '/' */
+        {"\xc1\xbf", 0},                 /* overlong */
+        {"\xe0\x80\xaf", 0},             /* overlong three-byte '/' */
+        {"\xf0\x80\x80\xaf", 0},         /* overlong four-byte '/' */
+        {"\xed\xa0\x80", 0},             /* U+D800, a surrogate */
+        {"\xf4\x90\x80\x80", 0},         /* U+110000 */
+        {"\xf5\x80\x80\x80", 0},         /* lead byte above 0xf4 */
+        {"\xc3\xa9\xc3", 0},             /* good, then truncated */
+        {"\xe2\x28\xa1", 0},             /* bad second byte */
+        {"\xe2\x82\x28", 0},             /* bad third byte */
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (valid_utf8(cases[i].in, strlen(cases[i].in)) != cases[i].ok)
+            PTEST_FAIL("case %zu: valid_utf8 should say %d", i, cases[i].ok);
+    }
+    /* An embedded NUL is U+0000: valid; the length, not the NUL, ends the input. */
+    PTEST_INT_EQ(valid_utf8("a\0b", 3), 1);
+    PTEST_INT_EQ(valid_utf8("\xc3\xa9", 1), 0);
+}
+
+static void test_printable(void)
+{
+    static const struct {
+        const char *in;
+        int flags;
+        const char *want;
+    } cases[] = {
+        {"plain text", 1, "plain text"},
+        {"tab\there", 1, "tab?here"},
+        {"tab\there", 1 | PRINTABLE_TAB, "tab\there"},
+        {"cr\rlf\nnul", 1, "cr?lf?nul"},
+        {"del\x7f", 1, "del?"},
+        {"caf\xc3\xa9", 1, "caf\xc3\xa9"},
+        {"caf\xc3\xa9", 0, "caf??"},
+        {"bad \xff byte", 1, "bad ? byte"},
+        {"cut \xe2\x82", 1, "cut ??"},
+        {"overlong \xc0\xaf", 1, "overlong ??"},
+        {"\xf0\x9f\x98\x80!", 1, "\xf0\x9f\x98\x80!"},
+        {"\xf0\x9f\x98", 1, "???"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *copy = strdup(cases[i].in);
+
+        PTEST_STR_EQ(printable(copy, '?', cases[i].flags), cases[i].want);
+        free(copy);
+    }
+}
+
 static void test_fatal_exits(void)
 {
     PTEST_EXPECT_EXIT(1);
@@ -130,7 +197,7 @@ static const PTEST_CASE cases[] = {
     {"split_list", test_split_list}, {"extpar", test_extpar},
     {"nameval", test_nameval},       {"strtoul", test_strtoul},
     {"vstring_limit", test_vstring_limit}, {"vstring_grow", test_vstring_grow},
-    {"fatal_exits", test_fatal_exits},
+    {"valid_utf8", test_valid_utf8},       {"printable", test_printable},       {"fatal_exits", test_fatal_exits},
 };
 
 PTEST_MAIN(cases)
