@@ -9,7 +9,7 @@
  *       sender_canonical_maps or recipient_canonical_maps, canonical_maps,
  *       and masquerade_domains, each where its *_classes say so.  class is
  *       one CLEANUP_CANON_* bit.  The null address stays null.  A table
- *       that fails defers the message (CLEANUP_STAT_DEFER).
+ *       that fails defers the message (CLEANUP_STAT_WRITE, as in Postfix).
  *   cleanup_canon_lookup(state, maps, addr, result)
  *       one canonical-style lookup: the address, the address without its
  *       extension (recipient_delimiter), the bare local part when the
@@ -149,7 +149,7 @@ int cleanup_canon_lookup(CLEANUP_STATE *state, MAPS *maps, const char *addr,
     if (st < 0) {
         msg_warn("%s: %s map lookup problem for %s -- message not accepted, try again later",
                  cleanup_id(state), maps_title(maps), addr);
-        cleanup_set_error(state, CLEANUP_STAT_DEFER, "4.6.0 Alias expansion error");
+        cleanup_set_error(state, CLEANUP_STAT_WRITE, 0);
     }
     return st;
 }
@@ -257,7 +257,7 @@ static int cleanup_expand(CLEANUP_STATE *state, const char *addr, int depth, ARG
     if (depth > state->conf->virt_recur_limit) {
         msg_warn("%s: unreasonable %s map nesting for %s -- message not accepted, try again later",
                  cleanup_id(state), maps_title(maps), top);
-        ret = -1;
+        ret = -2;
     } else if ((st = cleanup_lookup_keys(state, maps, addr, value, "virtual")) < 0) {
         msg_warn("%s: %s map lookup problem for %s -- message not accepted, try again later",
                  cleanup_id(state), maps_title(maps), addr);
@@ -296,10 +296,17 @@ ARGV *cleanup_virtual_expand(CLEANUP_STATE *state, const char *addr)
         argv_add(out, addr);
         return out;
     }
-    if (cleanup_expand(state, addr, 0, out, addr) < 0) {
+    switch (cleanup_expand(state, addr, 0, out, addr)) {
+    case -1: /* a table could not answer: Postfix's "queue file write error" */
+        argv_free(out);
+        cleanup_set_error(state, CLEANUP_STAT_WRITE, 0);
+        return 0;
+    case -2: /* nesting or expansion size over the limits */
         argv_free(out);
         cleanup_set_error(state, CLEANUP_STAT_DEFER, "4.6.0 Alias expansion error");
         return 0;
+    default:
+        break;
     }
     return out;
 }

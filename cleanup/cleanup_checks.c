@@ -16,7 +16,8 @@
  *       DISCARD, REDIRECT, FILTER and BCC are remembered in the state and
  *       applied when the message is complete.  WARN and INFO only log.
  *       DUNNO, OK and PASS do nothing.  A table that cannot answer defers
- *       the message (CLEANUP_STAT_DEFER).  An unknown action is logged
+ *       the message (CLEANUP_STAT_WRITE, as Postfix: "queue file write
+ *       error", try again).  An unknown action is logged
  *       and ignored.
  *   cleanup_log_action(state, action, what, text, optional)
  *       the log line above; optional may be null or empty.
@@ -90,7 +91,7 @@ int cleanup_checks_apply(CLEANUP_STATE *state, MAPS *maps, const char *what,
     if (st == DICT_STAT_FAIL) {
         msg_warn("%s: %s map lookup problem -- message not accepted, try again later",
                  cleanup_id(state), maps_title(maps));
-        cleanup_set_error(state, CLEANUP_STAT_DEFER, "4.3.0 content check lookup error");
+        cleanup_set_error(state, CLEANUP_STAT_WRITE, 0);
         return ret;
     }
     if (st != DICT_STAT_FOUND)

@@ -263,10 +263,7 @@ static void cleanup_head_end(void *context)
     VSTRING *hdr = state->temp;
 
     if (state->conf->hopcount_limit > 0 && state->hop_count >= state->conf->hopcount_limit) {
-        msg_info("%s: reject: header too many hops from %s; from=<%s>%s%s%s: 5.4.6 too many hops",
-                 cleanup_id(state), state->origin ? state->origin : "local",
-                 state->sender ? state->sender : "", state->first_rcpt ? " to=<" : "",
-                 state->first_rcpt ? state->first_rcpt : "", state->first_rcpt ? ">" : "");
+        msg_warn("%s: message rejected: hopcount exceeded", cleanup_id(state));
         cleanup_set_error(state, CLEANUP_STAT_HOPS, "5.4.6 too many hops");
     }
     if (!state->local_context && !state->conf->always_add_headers)

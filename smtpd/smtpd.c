@@ -98,6 +98,7 @@
 #include "cleanup_user.h"
 #include "dict.h"
 #include "dsn.h"
+#include "dsn_text.h"
 #include "iostuff.h"
 #include "mail_conf.h"
 #include "mail_date.h"
@@ -909,6 +910,67 @@ static void smtpd_content_line(SMTPD_STATE *state, const char *data, size_t len,
     rec_vstream_put(state->cleanup, type, data, len);
 }
 
+/* smtpd_text_dsn - 1 when text starts with an enhanced status code */
+static int smtpd_text_dsn(const char *text)
+{
+    char code[DSN_TEXT_STATUS_SIZE];
+    size_t len = strcspn(text, " \t");
+
+    if (len == 0 || len >= sizeof(code))
+        return 0;
+    memcpy(code, text, len);
+    code[len] = 0;
+    return dsn_valid(code);
+}
+
+/*
+ * smtpd_cleanup_reply - the reply to content that cleanup did not accept,
+ * in Postfix's order and words.  A content rejection (header/body checks)
+ * passes cleanup's text on ("5.7.1 go away", a status code of its own
+ * kept); everything else gets the fixed "Error: ..." reply of its kind:
+ * a table that cannot answer is a queue file write error (resource), as
+ * in Postfix.  cleanup logs what it rejected, so smtpd does not.
+ */
+static void smtpd_cleanup_reply(SMTPD_STATE *state, int status, const char *why)
+{
+    int code = 451;
+    unsigned bit;
+
+    if (status & (CLEANUP_STAT_DEFER | CLEANUP_STAT_CONT | CLEANUP_STAT_NOPERM)) {
+        smtpd_reply_class = SMTPD_ERR_POLICY;
+        code = (status & CLEANUP_STAT_DEFER) || *why == '4' ? 451 : 550;
+        if (*why == 0)
+            smtpd_reply(state, "%d %s Error: %s", code, cleanup_stat_dsn(status),
+                        cleanup_strerror(status));
+        else if (smtpd_text_dsn(why))
+            smtpd_reply(state, "%d %s", code, why);
+        else
+            smtpd_reply(state, "%d %s %s", code, cleanup_stat_dsn(status), why);
+        return;
+    }
+    if (status & CLEANUP_STAT_BAD) {
+        smtpd_reply_class = SMTPD_ERR_SOFTWARE;
+        smtpd_reply(state, "451 4.3.0 Error: internal error %d", status);
+        return;
+    }
+    if (status & (bit = CLEANUP_STAT_SIZE)) {
+        smtpd_reply_class = SMTPD_ERR_BOUNCE;
+        code = 552;
+    } else if (status & (bit = CLEANUP_STAT_HOPS)) {
+        smtpd_reply_class = SMTPD_ERR_BOUNCE;
+        code = 554;
+    } else if (status & (bit = CLEANUP_STAT_WRITE)) {
+        smtpd_reply_class = SMTPD_ERR_RESOURCE;
+    } else if (status & (bit = CLEANUP_STAT_PROXY)) {
+        smtpd_reply_class = SMTPD_ERR_SOFTWARE;
+    } else {
+        smtpd_reply_class = SMTPD_ERR_SOFTWARE;
+        smtpd_reply(state, "451 4.3.0 Error: internal error %d", status);
+        return;
+    }
+    smtpd_reply(state, "%d %s Error: %s", code, cleanup_stat_dsn(bit), cleanup_strerror(bit));
+}
+
 /* smtpd_finish - end of content: ask cleanup, reply, reset */
 static int smtpd_finish(SMTPD_STATE *state, int bare_lf_seen)
 {
@@ -959,32 +1021,7 @@ static int smtpd_finish(SMTPD_STATE *state, int bare_lf_seen)
                 smtpd_reply(state, "250 2.0.0 Ok: queued as %s", state->queue_id);
             rc = 0;
         } else {
-            const char *text = VSTRING_LEN(reason) ? vstring_str(reason) : 0;
-            int code = (status & CLEANUP_STAT_MASK_CANT_BOUNCE) ? 451 : 550;
-            const char *dsn = text && dsn_valid(text) ? "" : cleanup_stat_dsn(status);
-
-            if (status & CLEANUP_STAT_SIZE)
-                code = 552;
-            if (status & CLEANUP_STAT_WRITE)
-                smtpd_reply_class = SMTPD_ERR_RESOURCE;
-            else if (status & (CLEANUP_STAT_BAD | CLEANUP_STAT_PROXY | CLEANUP_STAT_RCPT))
-                smtpd_reply_class = SMTPD_ERR_SOFTWARE;
-            else if (status & CLEANUP_STAT_SIZE)
-                smtpd_reply_class = SMTPD_ERR_BOUNCE;
-            else
-                smtpd_reply_class = SMTPD_ERR_POLICY;
-            if (text == 0)
-                text = cleanup_strerror(status);
-            if (text[0] == '4')
-                code = 451;
-            vstring_sprintf(state->scratch, "%d %s%s%s", code, dsn, *dsn ? " " : "", text);
-            {
-                char *reply = mystrdup(vstring_str(state->scratch));
-
-                smtpd_log_reject(state, "reject", reply, 0);
-                smtpd_reply(state, "%s", reply);
-                myfree(reply);
-            }
+            smtpd_cleanup_reply(state, status, vstring_str(reason));
         }
     }
     vstring_free(reason);

@@ -10,7 +10,11 @@
  * then relay and recipient; each list ends at its first permit or reject.
  * After them the recipient must be known (smtpd_reject_unlisted_recipient:
  * local_recipient_maps, virtual_alias_maps, virtual_mailbox_maps,
- * relay_recipient_maps), with Postfix's replies.
+ * relay_recipient_maps), with Postfix's replies; an address that
+ * recipient_canonical_maps, canonical_maps or virtual_alias_maps map is
+ * known whatever its class.  A table that cannot answer gives "451 4.3.0
+ * <addr>: Temporary lookup failure".  Lists that cannot refuse an
+ * unauthorised destination (see smtpd_has_required) are fatal at start.
  *
  * Relay decisions resolve the recipient with trivial-rewrite
  * (rewrite_clnt_internal "local", then resolve_clnt_query_from): the
@@ -354,6 +358,7 @@ static SMTPD_NETLIST *smtpd_xclient_hosts;
 static SMTPD_NETLIST *smtpd_xforward_hosts;
 static ARGV *smtpd_list_client, *smtpd_list_helo, *smtpd_list_sender, *smtpd_list_relay,
     *smtpd_list_rcpt, *smtpd_list_data, *smtpd_list_eod, *smtpd_list_etrn;
+static ARGV *smtpd_canon_maps, *smtpd_rcpt_canon_maps;
 static ARGV *smtpd_local_rcpt_maps, *smtpd_virt_alias_maps, *smtpd_virt_mbox_maps,
     *smtpd_relay_rcpt_maps;
 
@@ -404,6 +409,44 @@ static ARGV *smtpd_maps(const char *text)
     return maps;
 }
 
+/*
+ * smtpd_has_required - the open relay safety net, as in Postfix: 1 when the
+ * list (or a restriction class it names) holds a restriction that can say
+ * no to an unauthorised destination.  "warn_if_reject X" makes X no such
+ * restriction; nothing after "permit" counts (and gets a warning).
+ */
+static int smtpd_has_required(ARGV *list, int depth)
+{
+    static const char *const required[] = {
+        "reject_unauth_destination", "defer_unauth_destination", "reject", "defer",
+        "defer_if_permit", "check_relay_domains", 0,
+    };
+    ARGV *expansion;
+
+    if (depth > 100) /* classes that name each other */
+        return 0;
+    for (size_t i = 0; i < list->argc; i++) {
+        const char *name = list->argv[i];
+
+        if (strcmp(name, "warn_if_reject") == 0 && i + 1 < list->argc) {
+            i++;
+            continue;
+        }
+        if (strcmp(name, "permit") == 0) {
+            if (i + 1 < list->argc)
+                msg_warn("restriction `%s' after `%s' is ignored", list->argv[i + 1], name);
+            return 0;
+        }
+        for (const char *const *r = required; *r; r++)
+            if (strcmp(name, *r) == 0)
+                return 1;
+        if ((expansion = htable_find(smtpd_classes, name)) != 0 &&
+            smtpd_has_required(expansion, depth + 1))
+            return 1;
+    }
+    return 0;
+}
+
 void smtpd_check_init(void)
 {
     ARGV *names;
@@ -441,13 +484,15 @@ void smtpd_check_init(void)
     smtpd_list_eod =
         smtpd_check_parse("smtpd_end_of_data_restrictions", var_smtpd_end_of_data_restrictions);
     smtpd_list_etrn = smtpd_check_parse("smtpd_etrn_restrictions", var_smtpd_etrn_restrictions);
-    if (smtpd_list_relay->argc == 0 && smtpd_list_rcpt->argc == 0)
+    if (!smtpd_has_required(smtpd_list_relay, 0) && !smtpd_has_required(smtpd_list_rcpt, 0))
         msg_fatal(
             "in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify "
             "at least one working instance of: reject_unauth_destination, "
             "defer_unauth_destination, reject, defer, defer_if_permit or check_relay_domains");
     smtpd_local_rcpt_maps = smtpd_maps(var_local_recipient_maps);
     smtpd_virt_alias_maps = smtpd_maps(var_virtual_alias_maps);
+    smtpd_canon_maps = smtpd_maps(var_canonical_maps);
+    smtpd_rcpt_canon_maps = smtpd_maps(var_recipient_canonical_maps);
     smtpd_virt_mbox_maps = smtpd_maps(var_virtual_mailbox_maps);
     smtpd_relay_rcpt_maps = smtpd_maps(var_relay_recipient_maps);
 }
@@ -1292,6 +1337,54 @@ static int smtpd_maps_find(ARGV *maps, const char *addr, int localpart_too)
     return 0;
 }
 
+/*
+ * smtpd_addr_find - an address lookup in Postfix's mail_addr_find order:
+ * user+ext@domain, user@domain, then (for a local domain) user+ext and
+ * user, then @domain.  1 found, 0 not, -1 a table failed.
+ */
+static int smtpd_addr_find(ARGV *maps, const char *addr, int local)
+{
+    const char *at = strrchr(addr, '@');
+    char *local_part = at ? mystrndup(addr, (size_t)(at - addr)) : mystrdup(addr);
+    char *ext = *var_recipient_delimiter ? strpbrk(local_part, var_recipient_delimiter) : 0;
+    ARGV *keys = argv_alloc(5);
+    int found = 0;
+
+    argv_add(keys, addr);
+    if (ext) {
+        VSTRING *noext = vstring_alloc(100);
+
+        vstring_strncpy(noext, local_part, (size_t)(ext - local_part));
+        if (at)
+            vstring_strcat(noext, at);
+        argv_add(keys, vstring_str(noext));
+        vstring_free(noext);
+    }
+    if (local && at) {
+        argv_add(keys, local_part);
+        if (ext)
+            argv_addn(keys, local_part, (size_t)(ext - local_part));
+    }
+    if (at)
+        argv_add(keys, at);
+    for (size_t i = 0; i < maps->argc && found == 0; i++) {
+        DICT *d = smtpd_dict(maps->argv[i]);
+        const char *value;
+
+        for (size_t k = 0; k < keys->argc && found == 0; k++) {
+            int st = dict_get(d, keys->argv[k], &value);
+
+            if (st == DICT_STAT_FOUND)
+                found = 1;
+            else if (st == DICT_STAT_FAIL)
+                found = -1;
+        }
+    }
+    argv_free(keys);
+    myfree(local_part);
+    return found;
+}
+
 const char *smtpd_check_rcpt_known(SMTPD_STATE *state, const char *rcpt)
 {
     RESOLVE_REPLY reply;
@@ -1316,11 +1409,18 @@ const char *smtpd_check_rcpt_known(SMTPD_STATE *state, const char *rcpt)
         result = vstring_str(smtpd_check_reply);
         goto done;
     }
-    /* A virtual alias makes any address known. */
-    if ((found = smtpd_maps_find(smtpd_virt_alias_maps, vstring_str(canon), 0)) > 0)
-        goto done;
-    if (found < 0)
-        goto fail;
+    /* A canonical mapping or a virtual alias makes any address known. */
+    {
+        ARGV *known[] = {smtpd_rcpt_canon_maps, smtpd_canon_maps, smtpd_virt_alias_maps};
+
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+            if ((found = smtpd_addr_find(known[i], vstring_str(reply.recipient),
+                                         (flags & RESOLVE_CLASS_LOCAL) != 0)) > 0)
+                goto done;
+            if (found < 0)
+                goto fail;
+        }
+    }
     if ((flags & RESOLVE_CLASS_LOCAL) && smtpd_local_rcpt_maps->argc > 0) {
         if ((found = smtpd_maps_find(smtpd_local_rcpt_maps, vstring_str(reply.recipient), 1)) < 0)
             goto fail;

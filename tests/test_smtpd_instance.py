@@ -540,6 +540,84 @@ def test_reply_and_log_text_is_sanitised(mta):
                       r"command: x y$", since=mark)
 
 
+# --- the open relay safety net --------------------------------------------------------
+FATAL_NO_RELAY_CHECK = (r"fatal: in parameter smtpd_relay_restrictions or "
+                        r"smtpd_recipient_restrictions, specify at least one working instance of: "
+                        r"reject_unauth_destination, defer_unauth_destination, reject, defer, "
+                        r"defer_if_permit or check_relay_domains$")
+
+
+def test_no_relay_check_is_fatal(mta):
+    """Lists that cannot refuse an unauthorised destination stop smtpd
+    before it says anything: "warn_if_reject X" does not count, nor does
+    anything after "permit"."""
+    inst = mta(smtpd_relay_restrictions="permit_mynetworks, warn_if_reject "
+                                        "reject_unauth_destination",
+               smtpd_recipient_restrictions="permit_mynetworks, permit, reject")
+    inst.allow_log(r"fatal: in parameter smtpd_relay_restrictions|bad command startup|"
+                   r"exit status 1|restriction `reject' after `permit' is ignored")
+    s = inst.ns.connect(inst.listen, inst.port)
+    s.settimeout(1)
+    try:
+        assert s.recv(100) == b""      # no greeting: smtpd is gone
+    except socket.timeout:
+        pass                           # or the master throttles it
+    finally:
+        s.close()
+    inst.wait_for_log(r"smtpd\[\d+\]: " + FATAL_NO_RELAY_CHECK)
+    inst.wait_for_log(r"smtpd\[\d+\]: warning: restriction `reject' after `permit' is ignored$")
+
+
+def test_relay_check_in_a_restriction_class(mta):
+    inst = mta(smtpd_restriction_classes="relaycheck", relaycheck="reject_unauth_destination",
+               smtpd_relay_restrictions="permit_mynetworks, relaycheck")
+    got = run(inst, ["HELO c", "MAIL FROM:<a@remote.test>", "RCPT TO:<x@remote.test>", "QUIT"],
+              src=OUTSIDER)
+    check(got, ["220 mail.example.test ESMTP MTA", "250 mail.example.test", "250 2.1.0 Ok",
+                "554 5.7.1 <x@remote.test>: Relay access denied", "221 2.0.0 Bye"])
+    assert inst.log_lines(r"fatal") == []
+
+
+# --- what cleanup refuses ------------------------------------------------------------
+def test_cleanup_rejections(mta, tmp_path):
+    """cleanup's verdicts reach the client in Postfix's words: a content
+    rejection keeps the text's own status code, other failures get fixed
+    "Error: ..." replies; cleanup logs why, smtpd adds no "reject:" line."""
+    for name, text in (("hc", "/^Subject: rej/ REJECT go away\n/^Subject: dsn/ REJECT 5.7.9 custom\n"
+                               "/^Subject: plain/ REJECT\n/^Subject: four/ REJECT 4.7.2 later\n"),
+                       ("bc", "/^badbody/ REJECT body bad\n"),
+                       ("va", "/^loop1@/ loop2@example.test\n/^loop2@/ loop3@example.test\n"
+                              "/^loop3@/ loop4@example.test\n/^loop4@/ loop5@example.test\n")):
+        (tmp_path / name).write_text(text)
+    inst = mta(hopcount_limit="3", header_checks=f"regexp:{tmp_path}/hc",
+               body_checks=f"regexp:{tmp_path}/bc", virtual_alias_maps=f"regexp:{tmp_path}/va",
+               virtual_alias_recursion_limit="2")
+    mark = inst.log_mark()
+
+    def final_reply(content, rcpt="paco"):
+        return run(inst, ["HELO y", "MAIL FROM:<a@b>", f"RCPT TO:<{rcpt}>", "DATA", content,
+                          "QUIT"])[5]
+    assert final_reply("Subject: rej\r\n\r\nx\r\n.") == "550 5.7.1 go away"
+    assert final_reply("Subject: dsn\r\n\r\nx\r\n.") == "550 5.7.9 custom"
+    assert final_reply("Subject: plain\r\n\r\nx\r\n.") == "550 5.7.1 message content rejected"
+    assert final_reply("Subject: four\r\n\r\nx\r\n.") == "451 4.7.2 later"
+    assert final_reply("Subject: b\r\n\r\nbadbody\r\n.") == "550 5.7.1 body bad"
+    assert final_reply("Received: x\r\n" * 4 + "Subject: b\r\n\r\nx\r\n.") == \
+        "554 5.4.0 Error: too many hops"
+    assert final_reply("Subject: b\r\n\r\nx\r\n.", "loop1@example.test") == \
+        "451 4.6.0 Alias expansion error"
+    inst.wait_for_log(r"cleanup\[\d+\]: \w+: reject: header Subject: four from "
+                      r"localhost\[127\.0\.0\.1\]; from=<a@b> to=<paco@example\.test> proto=SMTP "
+                      r"helo=<y>: 4\.7\.2 later$", since=mark)
+    inst.wait_for_log(r"cleanup\[\d+\]: warning: \w+: message rejected: hopcount exceeded$",
+                      since=mark)
+    inst.wait_for_log(r"cleanup\[\d+\]: warning: \w+: unreasonable virtual_alias_maps map nesting "
+                      r"for loop1@example\.test -- message not accepted, try again later$",
+                      since=mark)
+    assert [line for line in log_lines(inst, r"reject", since=mark)
+            if line.startswith("smtpd:")] == []
+
+
 # --- sendmail -bs ---------------------------------------------------------------------
 def test_sendmail_bs(mta):
     inst = mta()
@@ -777,3 +855,39 @@ def test_relay_tricks_with_routing_params(mta, params):
             "x@[127.0.0.9]", "x@remote.test.", "x%remote.test@example.test", "remote.test!x",
             "x%remote.test"]]
     check(got, want)
+
+
+# --- recipient validation through canonical maps ---------------------------------------
+def test_canonical_maps_make_recipients_known(mta, tmp_path):
+    """A recipient that canonical_maps or recipient_canonical_maps map is
+    known even when no local table lists it (Postfix's smtpd asks them);
+    a canonical table that cannot answer is a temporary lookup failure."""
+    (tmp_path / "canon").write_text("/^alias1@/ paco@example.test\n")
+    (tmp_path / "rcanon").write_text("/^alias2@/ paco@example.test\n")
+    inst = mta(canonical_maps=f"regexp:{tmp_path}/canon",
+               recipient_canonical_maps=f"regexp:{tmp_path}/rcanon")
+    got = run(inst, ["HELO c", "MAIL FROM:<a@b>", "RCPT TO:<alias1>", "RCPT TO:<alias2>",
+                     "RCPT TO:<alias3>", "DATA", "Subject: canon\r\n\r\nvia canonical\r\n.",
+                     "QUIT"])
+    check(got, ["220 mail.example.test ESMTP MTA", "250 mail.example.test", "250 2.1.0 Ok",
+                "250 2.1.5 Ok", "250 2.1.5 Ok",
+                "550 5.1.1 <alias3>: Recipient address rejected: User unknown in local "
+                "recipient table", "354 End data with <CR><LF>.<CR><LF>",
+                "250 2.0.0 Ok: queued as ID", "221 2.0.0 Bye"])
+    for alias in ("alias1", "alias2"):
+        inst.wait_for_log(r"local\[\d+\]: \w+: to=<paco@example\.test>, orig_to=<%s>, "
+                          r"relay=local, .*status=sent \(delivered to mailbox\)$" % alias)
+
+    inst.set_params(canonical_maps="hash:/nonexistent/canonical")
+    inst.reload()
+    inst.allow_log(r"/nonexistent/canonical")
+    mark = inst.log_mark()
+    for _ in range(50):   # until the new smtpd runs
+        got = run(inst, ["HELO c", "MAIL FROM:<a@b>", "RCPT TO:<paco>", "QUIT"])
+        if got[3] != "250 2.1.5 Ok":
+            break
+    check(got, ["220 mail.example.test ESMTP MTA", "250 mail.example.test", "250 2.1.0 Ok",
+                "451 4.3.0 <paco>: Temporary lookup failure", "221 2.0.0 Bye"])
+    inst.wait_for_log(r"NOQUEUE: reject: RCPT from localhost\[127\.0\.0\.1\]: 451 4\.3\.0 <paco>: "
+                      r"Temporary lookup failure; from=<a@b> to=<paco> proto=SMTP helo=<c>$",
+                      since=mark)

@@ -202,3 +202,44 @@ def test_policy_and_bounce(mailnet, instance, mta_kind):
         " In:  RCPT TO:<nosuch>\n"
         " Out: 550 5.1.1 <nosuch>: Recipient address rejected: User unknown in local\n"
         "     recipient table\n In:  QUIT\n Out: 221 2.0.0 Bye\n\n", user="enrique")
+
+
+def test_software_and_resource_errors(mailnet, instance, mta_kind):
+    """notify_classes = resource, software (the default): an unknown
+    restriction (a configuration error: software) and a body_checks table
+    that cannot answer (cleanup's "queue file write error": resource) each
+    send the postmaster a notice."""
+    inst = instance(mta_kind, mynetworks="127.0.0.1/32", params={
+        "smtpd_error_sleep_time": "0", "error_notice_recipient": "paco",
+        "smtpd_relay_restrictions": "bogus_restriction_x, reject_unauth_destination",
+        "body_checks": "hash:/nonexistent/body_checks"}).start()
+    session(inst, ["HELO sw", "MAIL FROM:<a@b>", "RCPT TO:<paco>", "QUIT"])
+    first = norm(inst.wait_for_mail("paco", SUBJECT).decode("latin1"))
+    assert first == notice(
+        " Out: 220 mail.example.test ESMTP MTA\n In:  HELO sw\n"
+        " Out: 250 mail.example.test\n In:  MAIL FROM:<a@b>\n Out: 250 2.1.0 Ok\n"
+        " In:  RCPT TO:<paco>\n Out: 451 4.3.5 Server configuration error\n"
+        " In:  QUIT\n Out: 221 2.0.0 Bye\n\n")
+    inst.wait_for_log(r'warning: unknown smtpd restriction: "bogus_restriction_x"$')
+
+    inst.set_params(smtpd_relay_restrictions="permit_mynetworks, reject")
+    inst.reload()
+    time.sleep(0.5)
+    session(inst, ["HELO rs", "MAIL FROM:<a@b>", "RCPT TO:<paco>", "DATA",
+                   "Subject: x\r\n\r\nx\r\n.", "QUIT"])
+    deadline = time.monotonic() + 10
+    while notices(inst) < 2:
+        assert time.monotonic() < deadline, inst.log_tail()
+        time.sleep(0.05)
+    got = norm(inst.read_mailbox("paco").decode("latin1"))
+    assert got == first + notice(
+        " Out: 220 mail.example.test ESMTP MTA\n In:  HELO rs\n"
+        " Out: 250 mail.example.test\n In:  MAIL FROM:<a@b>\n Out: 250 2.1.0 Ok\n"
+        " In:  RCPT TO:<paco>\n Out: 250 2.1.5 Ok\n"
+        " In:  DATA\n Out: 354 End data with <CR><LF>.<CR><LF>\n"
+        " Out: 451 4.3.0 Error: queue file write error\n"
+        " In:  QUIT\n Out: 221 2.0.0 Bye\n\n")
+    inst.wait_for_log(r"cleanup\[\d+\]: warning: \w+: body_checks map lookup problem -- message "
+                      r"not accepted, try again later$")
+    # cleanup said why; smtpd logs no "reject:" line of its own for it.
+    assert inst.log_lines(r"smtpd\[\d+\]: \w+: reject: END-OF-MESSAGE") == []
