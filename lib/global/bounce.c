@@ -33,17 +33,19 @@
  * forever.
  *
  * deliver_completed(fp, offset): rec_update_type(R -> D) at offset, then
- * fdatasync (the file's size and blocks do not change, so this is as
- * durable as fsync and skips the inode write for the new mtime).  A byte that is already D is fine (a request repeated after a
- * crash).  offset -1 means "not in the queue file" and does nothing.  Any
+ * sync_file_range(SYNC_FILE_RANGE_WRITE): the write starts at once but
+ * nobody waits for the device (see the function).  A byte that is already
+ * D is fine (a request repeated after a crash).  offset -1 means "not in the queue file" and does nothing.  Any
  * other failure is fatal: the agent is restarted and the recipient is
  * delivered again.  The in-place write bypasses fp's buffer; agents do
  * not read recipient records back through fp.
  */
+#define _GNU_SOURCE 1 /* sync_file_range */
 #include "bounce.h"
 #include "flush_clnt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -326,8 +328,13 @@ void deliver_completed(VSTREAM *fp, long offset)
                       offset);
         }
     }
-    /* An in-place overwrite of one byte: fdatasync() makes it as durable as
-     * fsync() without writing the inode for the new mtime. */
-    if (fdatasync(fd) != 0)
-        msg_fatal("%s: fdatasync: %m", vstream_path(fp));
+    /*
+     * Start writing the block, but do not wait for a device flush: the
+     * mailbox was flushed before we got here, so no crash can lose mail; a
+     * power loss before the next flush may deliver this recipient again,
+     * as Postfix (which writes the mark without any sync) may too.  This
+     * saves one of the four device flushes a local delivery used to cost.
+     */
+    if (sync_file_range(fd, (off_t)offset, 1, SYNC_FILE_RANGE_WRITE) != 0)
+        msg_fatal("%s: sync_file_range: %m", vstream_path(fp));
 }

@@ -44,9 +44,10 @@
  *
  *   deliver_completed(fp, offset)
  *       mark the recipient whose R record starts at offset as done in the
- *       queue file (in place, then fsync); a failure is fatal (the agent
- *       is restarted and the recipient delivered again: a duplicate, never
- *       a loss).
+ *       queue file (in place; the write is started, not waited for: after a
+ *       power loss the recipient may be delivered again, as with Postfix,
+ *       but never lost); a failure is fatal (the agent is restarted and the
+ *       recipient delivered again: a duplicate, never a loss).
  *
  * The flags argument carries DEL_REQ_FLAG_ bits plus:
  */
