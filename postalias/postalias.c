@@ -60,12 +60,6 @@ static const char *postalias_conf(const char *name, const char *def)
     return value && *value ? value : def;
 }
 
-static int postalias_bulk_type(const char *type)
-{
-    return strcmp(type, "hash") == 0 || strcmp(type, "btree") == 0 || strcmp(type, "lmdb") == 0 ||
-           strcmp(type, "cdb") == 0;
-}
-
 static void postalias_load(DICT *dict, FILE *fp, const char *source)
 {
     DICT_LINE *lp = dict_line_open(fp, source);
@@ -112,53 +106,6 @@ static void postalias_markers(DICT *dict)
     dict->flags = saved;
     if (dict_put(dict, "@", "@") == DICT_STAT_FAIL)
         dict_cli_fail(dict, "update");
-}
-
-static void postalias_build(const char *arg, const char *default_type, int dict_flags,
-                            int keep_root, int default_mode)
-{
-    char *type;
-    char *name;
-    FILE *fp;
-    struct stat st;
-    DICT *dict;
-    int switched = 0;
-
-    dict_cli_split(arg, default_type, &type, &name);
-    if ((fp = fopen(name, "r")) == 0)
-        msg_fatal("open %s: %m", name);
-    if (!dict_type_known(type))
-        msg_fatal("unsupported dictionary type: %s", type);
-    if (!postalias_bulk_type(type))
-        msg_fatal("unsupported dictionary type: %s does not support bulk-mode creation.", type);
-    if (fstat(fileno(fp), &st) < 0)
-        msg_fatal("fstat %s: %m", name);
-    dict_file_create_mode = default_mode ? 0644 : (st.st_mode & 0666 & ~022);
-    if (!keep_root && geteuid() == 0 && st.st_uid != 0) {
-        dict_cli_set_eugid(st.st_uid, st.st_gid);
-        switched = 1;
-    }
-    dict = dict_open3(type, name, O_RDWR | O_CREAT | O_TRUNC, dict_flags | DICT_FLAG_BULK_UPDATE);
-    if (dict_open_error(dict))
-        msg_fatal("%s", dict_errtext(dict));
-    postalias_load(dict, fp, name);
-    fclose(fp);
-    postalias_markers(dict);
-    dict_close(dict);
-    if (switched)
-        dict_cli_restore_eugid();
-    myfree(type);
-    myfree(name);
-}
-
-static void postalias_incremental(const char *arg, const char *default_type, int dict_flags)
-{
-    DICT *dict = dict_cli_open(arg, default_type, O_RDWR | O_CREAT, dict_flags);
-
-    if (dict->lock(dict, DICT_LOCK_EXCLUSIVE) < 0)
-        msg_fatal("%s", dict_errtext(dict));
-    postalias_load(dict, stdin, "stdin");
-    dict_close(dict); /* writes out, then releases the lock */
 }
 
 static unsigned long postalias_size(const char *name, const char *def)
@@ -278,9 +225,10 @@ int main(int argc, char **argv)
     }
     for (int i = optind; i < argc; i++) {
         if (incremental)
-            postalias_incremental(argv[i], default_type, dict_flags | dup_flags);
+            dict_cli_incremental(argv[i], default_type, dict_flags | dup_flags, postalias_load);
         else
-            postalias_build(argv[i], default_type, dict_flags | dup_flags, keep_root, default_mode);
+            dict_cli_build(argv[i], default_type, dict_flags | dup_flags, keep_root, default_mode,
+                           postalias_load, postalias_markers);
     }
     exit(0);
 }

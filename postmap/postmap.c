@@ -85,12 +85,6 @@ static void postmap_conf_sizes(void)
 }
 
 /* Types that can be built from a source file. */
-static int postmap_bulk_type(const char *type)
-{
-    return strcmp(type, "hash") == 0 || strcmp(type, "btree") == 0 || strcmp(type, "lmdb") == 0 ||
-           strcmp(type, "cdb") == 0;
-}
-
 /* Feed "key value" lines to an open table. */
 static void postmap_load(DICT *dict, FILE *fp, const char *source)
 {
@@ -130,52 +124,6 @@ static void postmap_load(DICT *dict, FILE *fp, const char *source)
     vstring_free(line);
     vstring_free(b64);
     vstring_free(why);
-}
-
-static void postmap_build(const char *arg, const char *default_type, int dict_flags, int keep_root,
-                          int default_mode)
-{
-    char *type;
-    char *name;
-    FILE *fp;
-    struct stat st;
-    DICT *dict;
-    int switched = 0;
-
-    dict_cli_split(arg, default_type, &type, &name);
-    if ((fp = fopen(name, "r")) == 0)
-        msg_fatal("open %s: %m", name);
-    if (!dict_type_known(type))
-        msg_fatal("unsupported dictionary type: %s", type);
-    if (!postmap_bulk_type(type))
-        msg_fatal("unsupported dictionary type: %s does not support bulk-mode creation.", type);
-    if (fstat(fileno(fp), &st) < 0)
-        msg_fatal("fstat %s: %m", name);
-    dict_file_create_mode = default_mode ? 0644 : (st.st_mode & 0666 & ~022);
-    if (!keep_root && geteuid() == 0 && st.st_uid != 0) {
-        dict_cli_set_eugid(st.st_uid, st.st_gid);
-        switched = 1;
-    }
-    dict = dict_open3(type, name, O_RDWR | O_CREAT | O_TRUNC, dict_flags | DICT_FLAG_BULK_UPDATE);
-    if (dict_open_error(dict))
-        msg_fatal("%s", dict_errtext(dict));
-    postmap_load(dict, fp, name);
-    fclose(fp);
-    dict_close(dict);
-    if (switched)
-        dict_cli_restore_eugid();
-    myfree(type);
-    myfree(name);
-}
-
-static void postmap_incremental(const char *arg, const char *default_type, int dict_flags)
-{
-    DICT *dict = dict_cli_open(arg, default_type, O_RDWR | O_CREAT, dict_flags);
-
-    if (dict->lock(dict, DICT_LOCK_EXCLUSIVE) < 0)
-        msg_fatal("%s", dict_errtext(dict));
-    postmap_load(dict, stdin, "stdin");
-    dict_close(dict); /* writes out, then releases the lock */
 }
 
 int main(int argc, char **argv)
@@ -316,9 +264,10 @@ int main(int argc, char **argv)
     }
     for (int i = optind; i < argc; i++) {
         if (incremental)
-            postmap_incremental(argv[i], default_type, dict_flags | dup_flags);
+            dict_cli_incremental(argv[i], default_type, dict_flags | dup_flags, postmap_load);
         else
-            postmap_build(argv[i], default_type, dict_flags | dup_flags, keep_root, default_mode);
+            dict_cli_build(argv[i], default_type, dict_flags | dup_flags, keep_root, default_mode,
+                           postmap_load, 0);
     }
     exit(0);
 }

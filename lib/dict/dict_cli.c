@@ -12,6 +12,7 @@
 #include <grp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dict.h"
@@ -355,4 +356,60 @@ void dict_cli_restore_eugid(void)
         msg_fatal("setegid(%ld): %m", (long)getgid());
     if (setgroups((size_t)dict_cli_saved_ngroups, dict_cli_saved_groups) < 0)
         msg_fatal("setgroups: %m");
+}
+
+/* dict_cli_bulk_type - the types a build from a source file can create */
+static int dict_cli_bulk_type(const char *type)
+{
+    return strcmp(type, "hash") == 0 || strcmp(type, "btree") == 0 || strcmp(type, "lmdb") == 0 ||
+           strcmp(type, "cdb") == 0;
+}
+
+void dict_cli_build(const char *arg, const char *default_type, int dict_flags, int keep_root,
+                    int default_mode, DICT_CLI_LOAD_FN load, void (*finish)(DICT *dict))
+{
+    char *type;
+    char *name;
+    FILE *fp;
+    struct stat st;
+    DICT *dict;
+    int switched = 0;
+
+    dict_cli_split(arg, default_type, &type, &name);
+    if ((fp = fopen(name, "r")) == 0)
+        msg_fatal("open %s: %m", name);
+    if (!dict_type_known(type))
+        msg_fatal("unsupported dictionary type: %s", type);
+    if (!dict_cli_bulk_type(type))
+        msg_fatal("unsupported dictionary type: %s does not support bulk-mode creation.", type);
+    if (fstat(fileno(fp), &st) < 0)
+        msg_fatal("fstat %s: %m", name);
+    dict_file_create_mode = default_mode ? 0644 : (st.st_mode & 0666 & ~022);
+    if (!keep_root && geteuid() == 0 && st.st_uid != 0) {
+        dict_cli_set_eugid(st.st_uid, st.st_gid);
+        switched = 1;
+    }
+    dict = dict_open3(type, name, O_RDWR | O_CREAT | O_TRUNC, dict_flags | DICT_FLAG_BULK_UPDATE);
+    if (dict_open_error(dict))
+        msg_fatal("%s", dict_errtext(dict));
+    load(dict, fp, name);
+    fclose(fp);
+    if (finish)
+        finish(dict);
+    dict_close(dict);
+    if (switched)
+        dict_cli_restore_eugid();
+    myfree(type);
+    myfree(name);
+}
+
+void dict_cli_incremental(const char *arg, const char *default_type, int dict_flags,
+                          DICT_CLI_LOAD_FN load)
+{
+    DICT *dict = dict_cli_open(arg, default_type, O_RDWR | O_CREAT, dict_flags);
+
+    if (dict->lock(dict, DICT_LOCK_EXCLUSIVE) < 0)
+        msg_fatal("%s", dict_errtext(dict));
+    load(dict, stdin, "stdin");
+    dict_close(dict); /* writes out, then releases the lock */
 }

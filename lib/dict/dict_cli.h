@@ -38,6 +38,17 @@
  *   dict_cli_set_eugid(uid, gid) / dict_cli_restore_eugid()
  *       run as the source file's owner while building (postmap/postalias
  *       started by root), and switch back afterwards
+ *   dict_cli_build(arg, default_type, dict_flags, keep_root, default_mode,
+ *                  load, finish)
+ *       build "[type:]name" from the file name: only the types that can be
+ *       built in bulk (hash, btree, lmdb, cdb); the new table gets the
+ *       source's mode (or 0644 with default_mode) and, when root runs it
+ *       without keep_root, the source's owner; load(dict, fp, name) feeds
+ *       the entries, finish(dict) (may be null) adds what the command adds
+ *       last (postalias's markers)
+ *   dict_cli_incremental(arg, default_type, dict_flags, load)
+ *       add the entries that load() reads from standard input to an
+ *       existing (or new) table, under its exclusive lock
  */
 #ifndef POSTERN_DICT_CLI_H
 #define POSTERN_DICT_CLI_H
@@ -72,5 +83,11 @@ extern int dict_cli_maps_query(DICT_CLI_MAPS *mp, const char *key, const char **
 extern void dict_cli_maps_free(DICT_CLI_MAPS *mp);
 extern void dict_cli_set_eugid(uid_t uid, gid_t gid);
 extern void dict_cli_restore_eugid(void);
+
+typedef void (*DICT_CLI_LOAD_FN)(DICT *dict, FILE *fp, const char *source);
+extern void dict_cli_build(const char *arg, const char *default_type, int dict_flags, int keep_root,
+                           int default_mode, DICT_CLI_LOAD_FN load, void (*finish)(DICT *dict));
+extern void dict_cli_incremental(const char *arg, const char *default_type, int dict_flags,
+                                 DICT_CLI_LOAD_FN load);
 
 #endif
