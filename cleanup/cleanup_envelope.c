@@ -160,6 +160,37 @@ static void cleanup_attr(CLEANUP_STATE *state, int type, const char *data, size_
     myfree(copy);
 }
 
+/*
+ * cleanup_recipient_record - a recipient and the records before it that
+ * belong to it (original recipient, DSN notify and ORCPT), the same in the
+ * envelope and in the extracted segment; a done recipient drops them.
+ */
+static void cleanup_recipient_record(CLEANUP_STATE *state, int type, const char *data, size_t len)
+{
+    long n;
+
+    switch (type) {
+    case REC_TYPE_ORCP:
+        myfree(state->pend_orig);
+        state->pend_orig = mystrndup(data, len);
+        break;
+    case REC_TYPE_RCPT:
+        cleanup_recipient(state, data);
+        break;
+    case REC_TYPE_DSN_NOTIFY:
+        if (safe_strtol(data, &n) && n > 0 && n < 16)
+            state->pend_notify = (int)n;
+        break;
+    case REC_TYPE_DSN_ORCPT:
+        myfree(state->pend_orcpt);
+        state->pend_orcpt = mystrndup(data, len);
+        break;
+    default: /* REC_TYPE_DONE, REC_TYPE_DRCP */
+        cleanup_clear_pending(state);
+        break;
+    }
+}
+
 void cleanup_envelope_record(CLEANUP_STATE *state, int type, const char *data, size_t len)
 {
     if (type == REC_TYPE_TIME) {
@@ -204,26 +235,12 @@ void cleanup_envelope_record(CLEANUP_STATE *state, int type, const char *data, s
                         (long)state->arrival.tv_sec + state->conf->delay_warning_time);
         break;
     case REC_TYPE_ORCP:
-        myfree(state->pend_orig);
-        state->pend_orig = mystrndup(data, len);
-        break;
     case REC_TYPE_RCPT:
-        cleanup_recipient(state, data);
-        break;
-    case REC_TYPE_DSN_NOTIFY: {
-        long n;
-
-        if (safe_strtol(data, &n) && n > 0 && n < 16)
-            state->pend_notify = (int)n;
-        break;
-    }
+    case REC_TYPE_DSN_NOTIFY:
     case REC_TYPE_DSN_ORCPT:
-        myfree(state->pend_orcpt);
-        state->pend_orcpt = mystrndup(data, len);
-        break;
     case REC_TYPE_DONE:
     case REC_TYPE_DRCP:
-        cleanup_clear_pending(state);
+        cleanup_recipient_record(state, type, data, len);
         break;
     case REC_TYPE_WARN:
     case REC_TYPE_CTIME:
@@ -264,26 +281,12 @@ void cleanup_extracted_record(CLEANUP_STATE *state, int type, const char *data, 
         cleanup_attr(state, type, data, len);
         break;
     case REC_TYPE_ORCP:
-        myfree(state->pend_orig);
-        state->pend_orig = mystrndup(data, len);
-        break;
     case REC_TYPE_RCPT:
-        cleanup_recipient(state, data);
-        break;
-    case REC_TYPE_DSN_NOTIFY: {
-        long n;
-
-        if (safe_strtol(data, &n) && n > 0 && n < 16)
-            state->pend_notify = (int)n;
-        break;
-    }
+    case REC_TYPE_DSN_NOTIFY:
     case REC_TYPE_DSN_ORCPT:
-        myfree(state->pend_orcpt);
-        state->pend_orcpt = mystrndup(data, len);
-        break;
     case REC_TYPE_DONE:
     case REC_TYPE_DRCP:
-        cleanup_clear_pending(state);
+        cleanup_recipient_record(state, type, data, len);
         break;
     case REC_TYPE_RDR:
     case REC_TYPE_FILT:
