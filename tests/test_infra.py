@@ -163,6 +163,7 @@ RECORDS = [
     ("127.0.0.1", "PTR", "other.example.test"),
     ("_submission._tcp.example.test", "SRV", (0, 5, 587, "mail.example.test")),
     ("other.test", "A", "10.1.2.3"),
+    ("nullmx.test", "MX", (0, ".")),
 ]
 
 DNS_CASES = [
@@ -189,6 +190,7 @@ DNS_CASES = [
     ("_submission._tcp.example.test", "SRV", "NOERROR",
      [("_submission._tcp.example.test", "SRV", (0, 5, 587, "mail.example.test"))]),
     ("other.test", "A", "NOERROR", [("other.test", "A", "10.1.2.3")]),
+    ("nullmx.test", "MX", "NOERROR", [("nullmx.test", "MX", (0, "."))]),       # RFC 7505
     ("nope.example.test", "A", "NXDOMAIN", []),
     ("nope.example.test", "MX", "NXDOMAIN", []),
     ("debian.org", "A", "NXDOMAIN", []),

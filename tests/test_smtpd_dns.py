@@ -13,9 +13,6 @@ Domains (besides tests/fixtures/dns/example.test.json):
   txtonly.test   a TXT record only (NODATA for MX/A)    -> unknown_*_reject_code
   broken.test    SERVFAIL                               -> 450 (tempfail action)
   slow.test      no answer (resolver timeout)           -> 450 (tempfail action)
-Null MX is served as a raw record (dns-rr) because tests/lib/dns.py only
-takes MX records with a real host name.
-
 Run: /usr/bin/python3 -m pytest -q tests/test_smtpd_dns.py   (as root)
 """
 import pytest
@@ -35,6 +32,7 @@ RECORDS = load_zone("example.test") + [
     ("aonly.test", "A", "127.0.0.9"),
     ("aaaaonly.test", "AAAA", "::9"),
     ("txtonly.test", "TXT", "hello"),
+    ("nullmx.test", "MX", (0, ".")),
 ]
 
 DOMAINS = ["mxonly.test", "aonly.test", "aaaaonly.test", "nullmx.test", "nx.test",
@@ -46,7 +44,6 @@ def mta(netns, dns, instance, mta_kind):
     if not DnsServer.available():
         pytest.skip("dnsmasq not installed (dnsmasq-base)")
     d = DnsServer(netns, RECORDS, servfail=["broken.test"], timeout=["slow.test"])
-    d.conf_lines.append("dns-rr=nullmx.test,15,000000")     # MX 0 "."
     d.start()
     netns.dns = d
 

@@ -10,7 +10,7 @@ machine).  The namespace's resolv.conf is pointed at it.
 Records, as Python data -- either a list of (name, type, value) tuples or a
 dict {name: {type: value-or-list-of-values}}:
   "A"     "127.0.0.1"                     "AAAA"  "::1"
-  "MX"    (10, "mx.example.test") or "10 mx.example.test"
+  "MX"    (10, "mx.example.test") or "10 mx.example.test"; "0 ." is a null MX
   "TXT"   "v=spf1 -all"  (a tuple of strings = one record of several strings;
           one string longer than 255 bytes is split into 255-byte pieces)
   "PTR"   name is an address ("127.0.0.1") or a reverse name; value a host
@@ -170,7 +170,12 @@ def _dnsmasq_args(records, auto_ptr):
             pref = int(pref)
             if not 0 <= pref <= 65535:
                 raise ValueError(f"dns: MX preference {pref}")
-            args.append(f"mx-host={_hostname(name)},{_hostname(target)},{pref}")
+            if target == ".":
+                # A null MX (RFC 7505): dnsmasq's mx-host cannot say ".",
+                # so the record goes out raw: preference, then the root.
+                args.append(f"dns-rr={_hostname(name)},{TYPES['MX']},{pref:04x}00")
+            else:
+                args.append(f"mx-host={_hostname(name)},{_hostname(target)},{pref}")
         elif rtype == "TXT":
             quoted = []
             for s in _txt_strings(value):
@@ -234,8 +239,8 @@ def _decode_rdata(msg, rtype, off, rdlen):
         return str(ipaddress.IPv6Address(rd))
     if rtype in (2, 5, 12):
         return _decode_name(msg, off)[0]
-    if rtype == 15:
-        return (struct.unpack(">H", rd[:2])[0], _decode_name(msg, off + 2)[0])
+    if rtype == 15:   # the root (a null MX) reads as "."
+        return (struct.unpack(">H", rd[:2])[0], _decode_name(msg, off + 2)[0] or ".")
     if rtype == 16:
         strings, i = [], 0
         while i < len(rd):
