@@ -277,14 +277,7 @@ static int flush_site_status(const char *site)
 {
     if (!flush_path_site_ok(site))
         return FLUSH_STAT_BAD;
-    switch (flush_domain_match(site)) {
-    case 1:
-        return FLUSH_STAT_OK;
-    case 0:
-        return FLUSH_STAT_DENY;
-    default:
-        return FLUSH_STAT_FAIL;
-    }
+    return flush_domain_status(site);
 }
 
 static void flush_service(VSTREAM *client, char *service, char **argv)

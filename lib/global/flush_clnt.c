@@ -139,9 +139,7 @@ int flush_domain_match(const char *site)
     return match_list_match(list, site);
 }
 
-/* flush_clnt_site_check - DENY/FAIL without a connection, else OK */
-
-static int flush_clnt_site_check(const char *site)
+int flush_domain_status(const char *site)
 {
     switch (flush_domain_match(site)) {
     case 1:
@@ -155,7 +153,7 @@ static int flush_clnt_site_check(const char *site)
 
 int flush_add(const char *site, const char *queue_id)
 {
-    int status = flush_clnt_site_check(site);
+    int status = flush_domain_status(site);
 
     if (status != FLUSH_STAT_OK)
         return status;
@@ -164,7 +162,7 @@ int flush_add(const char *site, const char *queue_id)
 
 int flush_send_site(const char *site)
 {
-    int status = flush_clnt_site_check(site);
+    int status = flush_domain_status(site);
 
     if (status != FLUSH_STAT_OK)
         return status;

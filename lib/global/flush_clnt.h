@@ -27,6 +27,8 @@
  *                               not, -1 when a table of the list failed
  *                               (shared with the flush daemon, which checks
  *                               again)
+ *   flush_domain_status(site)   the same as a FLUSH_STAT_* value: OK,
+ *                               DENY (not listed) or FAIL (a table failed)
  *   flush_domain_list_match(list, site, parent)
  *                               the same matching on any domain list text
  *                               (tests): names, ".name", "!name",
@@ -78,6 +80,7 @@ extern int flush_refresh(void);
 extern int flush_purge(void);
 
 extern int flush_domain_match(const char *site);
+extern int flush_domain_status(const char *site);
 extern int flush_domain_list_match(const char *list, const char *site, int parent);
 
 #endif
