@@ -47,6 +47,11 @@
  *        down" when the service cannot be reached (EX_UNAVAILABLE)
  *   -j   JSON output is not implemented (EX_USAGE)
  *
+ * Who may: authorized_mailq_users decides -p, authorized_flush_users -f,
+ * -s and -i (user_acl.h); root and mail_owner always may.  Anyone else not
+ * listed gets "User NAME(UID) is not allowed to view the mail queue" (or
+ * "to flush the mail queue"), EX_NOPERM, as with Postfix.
+ *
  * Security: set-gid postdrop (to reach public/); the environment is
  * reduced to import_environment; -c and MAIL_CONFIG are refused unless
  * mail_conf_dir_allowed() allows them; showq's replies are read with
@@ -57,9 +62,11 @@
  *
  * Parameters: queue_directory, daemon_directory, showq_service_name,
  * queue_service_name, flush_service_name, fast_flush_domains,
- * import_environment, ipc_timeout.
+ * import_environment, ipc_timeout, authorized_mailq_users,
+ * authorized_flush_users, mail_owner.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +89,7 @@
 #include "msg.h"
 #include "mymalloc.h"
 #include "queue_id.h"
+#include "user_acl.h"
 #include "quote_822_local.h"
 #include "vstream.h"
 #include "vstring.h"
@@ -312,6 +320,26 @@ static void pq_flush_file(const char *queue_id)
     }
 }
 
+/* pq_check_user - authorized_mailq_users / authorized_flush_users */
+static void pq_check_user(int mode)
+{
+    int list = mode == PQ_MODE_LIST || mode == PQ_MODE_JSON;
+    uid_t uid = getuid();
+    struct passwd *owner;
+    const char *name;
+
+    if (uid == 0 || ((owner = getpwnam(var_mail_owner)) != 0 && owner->pw_uid == uid))
+        return;
+    if (list && (name = user_acl_denied("authorized_mailq_users", var_authorized_mailq_users,
+                                        uid)) != 0)
+        msg_fatal_status(EX_NOPERM, "User %s(%ld) is not allowed to view the mail queue", name,
+                         (long)uid);
+    if (!list && (name = user_acl_denied("authorized_flush_users", var_authorized_flush_users,
+                                         uid)) != 0)
+        msg_fatal_status(EX_NOPERM, "User %s(%ld) is not allowed to flush the mail queue", name,
+                         (long)uid);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = 0;
@@ -352,6 +380,7 @@ int main(int argc, char **argv)
         msg_fatal_status(EX_USAGE, "usage: %s -[fjpv] [-c config_dir] [-i queue_id] [-s site]",
                          msg_program);
     pq_config_dir = mail_cmd_config("postqueue", dir, EX_UNAVAILABLE);
+    pq_check_user(mode);
 
     switch (mode) {
     case PQ_MODE_LIST:

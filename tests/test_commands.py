@@ -564,6 +564,21 @@ def test_empty_queue_and_flush_when_down(tmp_path):
     assert p.returncode == 77
 
 
+def test_postqueue_lets_root_whatever_the_lists_say(tmp_path):
+    """authorized_mailq_users / authorized_flush_users never stop root (or
+    mail_owner), as with Postfix; who else may is unit-tested in
+    lib/global/user_acl_test.c (other users cannot pick a configuration
+    directory here)."""
+    _need("postqueue", "showq", "postfix")
+    c = Conf(tmp_path, extra="authorized_mailq_users =\nauthorized_flush_users = !root\n")
+    c.postfix("check", check=True)
+    p = c.run("postqueue", "-c", c.conf, "-p")
+    assert p.stdout == b"Mail queue is empty\n", p.stderr
+    p = c.run("postqueue", "-c", c.conf, "-f")
+    assert b"not allowed" not in p.stderr
+    assert b"Cannot flush mail queue - mail system is down" in p.stderr
+
+
 # --- with the whole pipeline (skips until the daemons exist) --------------------------
 
 def test_instance_start_status_stop(instance):
