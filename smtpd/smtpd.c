@@ -168,9 +168,9 @@ static const char *smtpd_printable(VSTRING *out, const char *text);
 static int smtpd_pipelining_check(SMTPD_STATE *state, const char *after);
 static int smtpd_bare_lf_default;
 static int smtpd_standalone_trusted; /* -z, started by someone but mail_owner */
-static DICT *smtpd_forbidden_dict;
+static DICT **smtpd_forbidden_dicts; /* its type:table entries */
+static size_t smtpd_forbidden_ndicts;
 static ARGV *smtpd_forbidden_words;
-static int smtpd_forbidden_nonalpha;
 
 /* ---------------------------------------------------------------- replies */
 
@@ -1394,8 +1394,6 @@ static int smtpd_forbidden(const char *verb)
         for (size_t i = 0; i < smtpd_forbidden_words->argc; i++)
             if (strcasecmp(smtpd_forbidden_words->argv[i], verb) == 0)
                 return 1;
-    if (smtpd_forbidden_nonalpha && !isalpha((unsigned char)verb[0]))
-        return 1;
     /* A header label ("Subject:"): message content sent as commands. */
     {
         size_t len = strlen(verb);
@@ -1403,11 +1401,19 @@ static int smtpd_forbidden(const char *verb)
         if (len > 1 && verb[len - 1] == ':' && strcspn(verb, ":") == len - 1)
             return 1;
     }
-    if (smtpd_forbidden_dict) {
+    for (size_t i = 0; i < smtpd_forbidden_ndicts; i++) {
         const char *value;
 
-        if (dict_get(smtpd_forbidden_dict, verb, &value) == DICT_STAT_FOUND)
+        switch (dict_get(smtpd_forbidden_dicts[i], verb, &value)) {
+        case DICT_STAT_FOUND:
             return 1;
+        case DICT_STAT_FAIL:
+            msg_warn("smtpd_forbidden_commands: %s:%s: table lookup problem",
+                     smtpd_forbidden_dicts[i]->type, smtpd_forbidden_dicts[i]->name);
+            break;
+        default:
+            break;
+        }
     }
     return 0;
 }
@@ -1744,20 +1750,15 @@ static void smtpd_pre_init(char *service, char **argv)
     smtpd_forbidden_words = argv_alloc(4);
     for (size_t i = 0; i < words->argc; i++) {
         if (strchr(words->argv[i], ':') != 0) {
-            if (smtpd_forbidden_dict == 0) {
-                smtpd_forbidden_dict =
-                    dict_open(words->argv[i], 0, DICT_FLAG_DEFAULT | DICT_FLAG_FOLD_MUL);
-                if (dict_open_error(smtpd_forbidden_dict)) {
-                    /* The default's inline regexp form may not be supported
-                     * by the table library: keep its meaning (a verb that
-                     * does not start with a letter) rather than none. */
-                    if (msg_verbose)
-                        msg_info("smtpd_forbidden_commands: %s; using the built-in rule",
-                                 dict_errtext(smtpd_forbidden_dict));
-                    smtpd_forbidden_dict = 0;
-                    smtpd_forbidden_nonalpha = 1;
-                }
-            }
+            DICT *dict = dict_open(words->argv[i], 0, DICT_FLAG_DEFAULT | DICT_FLAG_FOLD_MUL);
+
+            /* As Postfix: a table that cannot be used is reported and then
+             * forbids nothing (each lookup says so); smtpd keeps going. */
+            if (dict_open_error(dict))
+                msg_warn("smtpd_forbidden_commands: %s", dict_errtext(dict));
+            smtpd_forbidden_dicts = myrealloc_array(smtpd_forbidden_dicts,
+                                                    smtpd_forbidden_ndicts + 1, sizeof(DICT *));
+            smtpd_forbidden_dicts[smtpd_forbidden_ndicts++] = dict;
         } else {
             argv_add(smtpd_forbidden_words, words->argv[i]);
         }

@@ -126,6 +126,34 @@ def test_many_keys_in_one_process(scratch, tmp_path, table_type, name, keys):
     assert results[1] == results[0], f"got {results[1]!r}, want {results[0]!r}"
 
 
+INLINE = [
+    "regexp:{{/^[^A-Z]/ Bogus}}",                  # smtpd_forbidden_commands' default
+    "regexp:{ {/x/ one}, {/y/ two} }",
+    "pcre:{ {/x/ one}, {/y/ two} }",
+    "cidr:{ {10.0.0.0/8 ten}, {1.2.3.4 one} }",
+    "regexp:{ {/x/ one, two} }",                   # a comma inside the braces is text
+    "regexp:{ {/x/ {one} } }",                     # only one level of braces goes
+    "regexp:{ {/x/ one}, {/x/ two}, {} }",
+    "regexp:{ /x/ one }",                          # no braces around the rule
+    "regexp:{ {/x/ one} junk }",
+    "regexp:{ {/x/ one }",                         # unbalanced
+    "pcre:{ {/(/ one} }",                          # a rule that does not compile
+]
+
+
+@pytest.mark.parametrize("spec", INLINE)
+def test_inline_tables(scratch, spec):
+    """Postfix 3.7's inline form TYPE:{ {rule}, {rule} }: the same answers,
+    warnings and errors for every key."""
+    conf, postfix_types = scratch
+    if spec.split(":")[0] not in postfix_types:
+        pytest.skip(f"Debian's Postfix has no {spec.split(':')[0]} map")
+    for key in (b"x", b"y", b"1.2.3.4", b"10.1.1.1", b"1abc", b"GET"):
+        want = query(POSTFIX_POSTMAP, conf, key, spec)
+        got = query(POSTERN_POSTMAP, conf, key, spec)
+        assert got == want, f"{spec} {key!r}: got {got!r}, want {want!r}"
+
+
 @pytest.mark.parametrize("table_type", TYPES)
 def test_missing_file(scratch, tmp_path, table_type):
     conf, postfix_types = scratch

@@ -578,6 +578,33 @@ def test_relay_check_in_a_restriction_class(mta):
     assert inst.log_lines(r"fatal") == []
 
 
+# --- smtpd_forbidden_commands --------------------------------------------------------
+def test_forbidden_commands_tables(mta):
+    """Words and inline tables (Postfix 3.7's default is "CONNECT GET POST
+    regexp:{{/^[^A-Z]/ Bogus}}"); each table is asked in turn."""
+    inst = mta(smtpd_forbidden_commands="CONNECT GET POST regexp:{{/^[^A-Z]/ Bogus}} "
+                                        "pcre:{{/^XYZZY$$/ magic}}")
+    bye = "221 2.7.0 Error: I can break rules, too. Goodbye."
+    for cmd, reply in (("FOO", "500 5.5.2 Error: command not recognized"), ("XYZZY", bye),
+                       ("xyzzy", bye), ("1abc", bye), ("GET / HTTP/1.0", bye),
+                       ("connect x", bye)):
+        got = run(inst, [cmd])
+        check(got, ["220 mail.example.test ESMTP MTA", reply])
+    inst.wait_for_log(r"warning: non-SMTP command from localhost\[127\.0\.0\.1\]: XYZZY$")
+
+
+def test_forbidden_commands_bad_table(mta):
+    """A table that cannot be used forbids nothing and says so; smtpd goes on."""
+    inst = mta(smtpd_forbidden_commands="CONNECT regexp:{ /x/ y }")
+    inst.allow_log(r"smtpd_forbidden_commands|no '\{' at start of text")
+    got = run(inst, ["NOOP", "1abc", "CONNECT x"])
+    check(got, ["220 mail.example.test ESMTP MTA", "250 2.0.0 Ok",
+                "500 5.5.2 Error: command not recognized",
+                "221 2.7.0 Error: I can break rules, too. Goodbye."])
+    inst.wait_for_log(r"warning: smtpd_forbidden_commands: regexp:\{ /x/ y \}: table lookup "
+                      r"problem$")
+
+
 # --- what cleanup refuses ------------------------------------------------------------
 def test_cleanup_rejections(mta, tmp_path):
     """cleanup's verdicts reach the client in Postfix's words: a content

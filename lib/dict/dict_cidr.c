@@ -326,7 +326,7 @@ DICT *dict_cidr_open(const char *name, int open_flags, int dict_flags)
     if ((dict = dict_pattern_check_mode(DICT_TYPE_CIDR, name, open_flags, dict_flags)) != 0)
         return dict;
     why = vstring_alloc(100);
-    if (dict_pattern_load(name, &file, why) < 0) {
+    if (dict_pattern_load_spec(DICT_TYPE_CIDR, name, &file, why) < 0) {
         dict = dict_surrogate(DICT_TYPE_CIDR, name, open_flags, dict_flags, DICT_ERR_CONFIG, "%s",
                               vstring_str(why));
         vstring_free(why);

@@ -37,6 +37,7 @@
 #include "checked.h"
 #include "msg.h"
 #include "mymalloc.h"
+#include "stringops.h"
 #include "vstring.h"
 #include "dict_pattern.h"
 
@@ -119,6 +120,59 @@ void dict_pattern_unload(DICT_PATTERN_FILE *file)
         myfree(file->data);
     file->data = 0;
     file->len = 0;
+}
+
+/*
+ * dict_pattern_inline - the rules of "type:{ {rule}, {rule}, ... }" as the
+ * lines of a file: each element between the outer braces must itself be
+ * in braces, which are removed with the white space inside them (what is
+ * left, inner braces included, is the rule as a file would hold it).
+ */
+static int dict_pattern_inline(const char *type, const char *spec, DICT_PATTERN_FILE *file,
+                               VSTRING *errtext)
+{
+    char *copy = mystrdup(spec);
+    char *bp = copy;
+    char *elem;
+    const char *err;
+    VSTRING *text = vstring_alloc(100);
+
+    if ((err = extpar(&bp, CHARS_BRACE, EXTPAR_FLAG_STRIP)) != 0) {
+        vstring_sprintf(errtext, "%s map: %s in \"%s\"", type, err, spec);
+        goto bad;
+    }
+    while ((elem = mystrtokq(&bp, CHARS_COMMA_SP, CHARS_BRACE)) != 0) {
+        if (*elem != CHARS_BRACE[0]) {
+            vstring_sprintf(errtext, "%s map: no '{' at start of text in \"%s\"", type, elem);
+            goto bad;
+        }
+        if ((err = extpar(&elem, CHARS_BRACE, EXTPAR_FLAG_STRIP)) != 0) {
+            vstring_sprintf(errtext, "%s map: %s in \"%s\"", type, err, elem);
+            goto bad;
+        }
+        vstring_strcat(text, elem);
+        vstring_addch(text, '\n');
+    }
+    file->len = VSTRING_LEN(text);
+    file->data = vstring_export(text);
+    file->mtime = 0;
+    file->owner_uid = 0; /* main.cf text: as trusted as main.cf */
+    myfree(copy);
+    return 0;
+bad:
+    vstring_free(text);
+    myfree(copy);
+    return -1;
+}
+
+int dict_pattern_load_spec(const char *type, const char *name, DICT_PATTERN_FILE *file,
+                           VSTRING *errtext)
+{
+    file->data = 0;
+    file->len = 0;
+    if (*name == CHARS_BRACE[0])
+        return dict_pattern_inline(type, name, file, errtext);
+    return dict_pattern_load(name, file, errtext);
 }
 
 /* ---- logical lines ------------------------------------------------------ */

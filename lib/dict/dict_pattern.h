@@ -37,6 +37,14 @@ typedef struct DICT_PATTERN_FILE {
 /* 0 on success; -1 with errtext set ("open /x: No such file or directory"). */
 extern int dict_pattern_load(const char *path, DICT_PATTERN_FILE *file, VSTRING *errtext);
 extern void dict_pattern_unload(DICT_PATTERN_FILE *file);
+/*
+ * The same for what follows "type:" in a table name: a file name, or the
+ * inline form "{ {rule}, {rule}, ... }" (Postfix 3.7's "regexp:{...}"),
+ * whose rules become the lines; errtext then says what is wrong with it
+ * in Postfix's words ("regexp map: no '{' at start of text in ...").
+ */
+extern int dict_pattern_load_spec(const char *type, const char *name, DICT_PATTERN_FILE *file,
+                                  VSTRING *errtext);
 
 /* ---- logical lines ------------------------------------------------------ */
 

@@ -438,7 +438,7 @@ DICT *dict_pattern_rx_open(const char *type, const DICT_PATTERN_RX_OPS *ops, con
     if ((dict = dict_pattern_check_mode(type, name, open_flags, dict_flags)) != 0)
         return dict;
     why = vstring_alloc(100);
-    if (dict_pattern_load(name, &file, why) < 0) {
+    if (dict_pattern_load_spec(type, name, &file, why) < 0) {
         dict = dict_surrogate(type, name, open_flags, dict_flags, DICT_ERR_CONFIG, "%s",
                               vstring_str(why));
         vstring_free(why);
