@@ -349,6 +349,43 @@ def test_max_idle(master):
     wait_until(lambda: not procs.alive(pid), timeout=5, what="idle exit")
 
 
+def test_watchdog(master):
+    """A service call is ended daemon_timeout seconds after it began, even
+    though the skeleton leaves the alarm of an earlier call armed instead of
+    re-arming it per call; a call that outlives that earlier alarm but not
+    its own deadline is left alone."""
+    m = master(BASIC_CF + "slow unix - - n - 1 testsvc-single -o daemon_timeout=4\n")
+    m.start()
+    t0 = time.monotonic()
+    a = hello(m.unix("slow"))            # its call arms the alarm: t0 + 4 s
+    time.sleep(1.0)
+    # b starts about t0 + 1 s (more than half a timeout left on a's alarm, so
+    # nothing is re-armed) and is still running when a's alarm goes off: the
+    # handler must re-arm for b's own deadline (its start + 4 s), not kill it.
+    s = m.unix("slow")
+    s.settimeout(15)
+    tb = time.monotonic()
+    b = hello(s, b"sleep 3.5\n")
+    assert b["pid"] == a["pid"]
+    assert time.monotonic() - t0 > 4.0 and time.monotonic() - tb < 4.0
+    # A call that hangs is ended 4 s after it began (whole seconds, so < 5 s).
+    s = m.unix("slow")
+    s.settimeout(15)
+    f = s.makefile("rb")
+    assert f.readline().startswith(b"hello pid=%d " % a["pid"])
+    tc = time.monotonic()
+    s.sendall(b"sleep 30\n")
+    assert f.readline() == b""                     # the process died
+    took = time.monotonic() - tc
+    assert 3.5 < took < 6.0, took
+    s.close()
+    m.wait_for_log(r"testsvc-single\[%d\]: fatal: watchdog timeout$" % a["pid"])
+    m.wait_for_log(r"warning: process \S+/testsvc-single pid %d exit status 1$" % a["pid"])
+    assert "throttling" not in m.maillog()
+    assert hello(m.unix("slow"))["pid"] != a["pid"]
+    assert m.problems(allow=[r"fatal: watchdog timeout"]) == []
+
+
 def test_crashing_daemon_is_throttled(master):
     m = master(BASIC_CF + "crash unix - - n - - testsvc-single crash\n")
     m.start()
