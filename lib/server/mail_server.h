@@ -60,6 +60,9 @@
  *            session and ends it with event_server_disconnect(client)
  *            (postscreen's model: many slow sessions in one process).
  *   trigger: void fn(char *buf, ssize_t len, char *service, char **argv)
+ *            buf holds the bytes of every trigger that was waiting (one
+ *            FIFO read, or all connections queued on the socket), so a
+ *            function must handle several request bytes per call
  *   dgram:   void fn(char *buf, ssize_t len, char *service, char **argv)
  *   argv is what follows the options on the master.cf command line.
  *

@@ -8,8 +8,11 @@
  *                     sleeps N seconds (a fraction allowed; signals do not
  *                     shorten it), "crash" aborts; answers "bye\n"
  *   testsvc-multi     per request line: answers "pid=P line\n"
- *   testsvc-trigger   logs "trigger pid=P data=D" for each trigger
- *   testsvc-dgram     logs "dgram pid=P data=D" for each datagram
+ *   testsvc-trigger   logs "trigger pid=P data=D" for each service call;
+ *                     data "nap" then makes it sleep for one second
+ *   testsvc-dgram     logs "dgram pid=P data=D" for each datagram; it is
+ *                     MAIL_SERVER_UNLIMITED unless its first argument is
+ *                     "limited"
  *   testsvc-event     per connection: waits (on the event loop, without
  *                     blocking other sessions) for one line, answers
  *                     "pid=P sessions=S line\n" and disconnects
@@ -130,6 +133,8 @@ static void testsvc_buf(const char *what, char *buf, ssize_t len)
 static void testsvc_trigger(char *buf, ssize_t len, char *service, char **argv)
 {
     testsvc_buf("trigger", buf, len);
+    if (len == 3 && memcmp(buf, "nap", 3) == 0)
+        testsvc_sleep(1.0);
 }
 
 static void testsvc_dgram(char *buf, ssize_t len, char *service, char **argv)
@@ -148,6 +153,8 @@ int main(int argc, char **argv)
                             MAIL_SERVER_SOLITARY, MAIL_SERVER_UNLIMITED, 0);
     else if (strcmp(name, "testsvc-event") == 0)
         event_server_main(argc, argv, testsvc_event, MAIL_SERVER_POST_INIT, testsvc_post_init, 0);
+    else if (strcmp(name, "testsvc-dgram") == 0 && strcmp(argv[argc - 1], "limited") == 0)
+        dgram_server_main(argc, argv, testsvc_dgram, MAIL_SERVER_POST_INIT, testsvc_post_init, 0);
     else if (strcmp(name, "testsvc-dgram") == 0)
         dgram_server_main(argc, argv, testsvc_dgram, MAIL_SERVER_POST_INIT, testsvc_post_init,
                           MAIL_SERVER_UNLIMITED, 0);
