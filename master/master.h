@@ -20,6 +20,9 @@
  *   master_services             the running list
  *
  * master_spawn.c: children
+ *   master_spawn_init()         once, after master has set up its signal
+ *                               handlers: a child resets the signals that
+ *                               are not SIG_DFL at that time
  *   master_spawn_start(serv)    a service's new generation: status socket
  *                               pair, listen when nobody is available,
  *                               wakeup timer

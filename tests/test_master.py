@@ -313,6 +313,41 @@ def test_wakeup_triggers(master):
     assert len(m.children_named("lazy")) == 1
 
 
+def test_trigger_burst_is_one_call(master):
+    """Triggers that queue up while the trigger server is busy are handled
+    in one service call, their bytes in the order they arrived."""
+    m = master(BASIC_CF)
+    m.start()
+    m.wait_for_log(r"trigger pid=\d+ data=W$")        # utrig's process exists
+    mark = m.mark()
+    s = m.unix("utrig")
+    s.sendall(b"nap")
+    s.close()
+    m.wait_for_log(r"trigger pid=\d+ data=nap$", since=mark)
+    for c in (b"a", b"b", b"c"):
+        s = m.unix("utrig")
+        s.sendall(c)
+        s.close()
+    m.wait_for_log(r"trigger pid=\d+ data=W*aW*bW*cW*$", since=mark)
+    assert not re.search(r"data=[abc]$", m.maillog(mark), re.M)
+
+
+def test_dgram_max_use_loses_nothing(master):
+    """The dgram server takes datagrams in batches, but never more than
+    max_use leaves it: the rest wait in the socket for the next process."""
+    m = master(BASIC_CF + "dlim unix-dgram n - n - 1 testsvc-dgram -o max_use=3 limited\n")
+    m.start()
+    d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    for i in range(10):
+        d.sendto(b"m%d" % i, os.path.join(m.queue, "public", "dlim"))
+    d.close()
+    m.wait_for_log(r"dgram pid=\d+ data=m9$")
+    got = re.findall(r"dgram pid=(\d+) data=(m\d)$", m.maillog(), re.M)
+    assert [g[1] for g in got] == ["m%d" % i for i in range(10)]
+    pids = [g[0] for g in got]
+    assert all(pids.count(p) <= 3 for p in set(pids)) and len(set(pids)) == 4, pids
+
+
 def test_maxproc_and_max_use(master, netns):
     m = master(BASIC_CF)
     m.start()
@@ -349,6 +384,43 @@ def test_max_idle(master):
     wait_until(lambda: not procs.alive(pid), timeout=5, what="idle exit")
 
 
+def test_watchdog(master):
+    """A service call is ended daemon_timeout seconds after it began, even
+    though the skeleton leaves the alarm of an earlier call armed instead of
+    re-arming it per call; a call that outlives that earlier alarm but not
+    its own deadline is left alone."""
+    m = master(BASIC_CF + "slow unix - - n - 1 testsvc-single -o daemon_timeout=4\n")
+    m.start()
+    t0 = time.monotonic()
+    a = hello(m.unix("slow"))            # its call arms the alarm: t0 + 4 s
+    time.sleep(1.0)
+    # b starts about t0 + 1 s (more than half a timeout left on a's alarm, so
+    # nothing is re-armed) and is still running when a's alarm goes off: the
+    # handler must re-arm for b's own deadline (its start + 4 s), not kill it.
+    s = m.unix("slow")
+    s.settimeout(15)
+    tb = time.monotonic()
+    b = hello(s, b"sleep 3.5\n")
+    assert b["pid"] == a["pid"]
+    assert time.monotonic() - t0 > 4.0 and time.monotonic() - tb < 4.0
+    # A call that hangs is ended 4 s after it began (whole seconds, so < 5 s).
+    s = m.unix("slow")
+    s.settimeout(15)
+    f = s.makefile("rb")
+    assert f.readline().startswith(b"hello pid=%d " % a["pid"])
+    tc = time.monotonic()
+    s.sendall(b"sleep 30\n")
+    assert f.readline() == b""                     # the process died
+    took = time.monotonic() - tc
+    assert 3.5 < took < 6.0, took
+    s.close()
+    m.wait_for_log(r"testsvc-single\[%d\]: fatal: watchdog timeout$" % a["pid"])
+    m.wait_for_log(r"warning: process \S+/testsvc-single pid %d exit status 1$" % a["pid"])
+    assert "throttling" not in m.maillog()
+    assert hello(m.unix("slow"))["pid"] != a["pid"]
+    assert m.problems(allow=[r"fatal: watchdog timeout"]) == []
+
+
 def test_crashing_daemon_is_throttled(master):
     m = master(BASIC_CF + "crash unix - - n - - testsvc-single crash\n")
     m.start()
@@ -372,6 +444,26 @@ def test_crash_after_service_is_not_throttled(master):
     s.sendall(b"crash\n")
     m.wait_for_log(r"warning: process \S+/testsvc-single pid \d+ killed by signal 6$")
     assert hello(m.unix("echo"))["service"] == "echo"
+    assert "throttling" not in m.maillog()
+
+
+def test_maxproc_1_status(master):
+    """A maxproc-1 process reports only its first busy/available pair: a crash
+    in a later client is still not a start-up failure, max_use still ends the
+    process, and master starts the next one for the next client."""
+    m = master(BASIC_CF + "one unix - - n - 1 testsvc-single -o max_use=3\n")
+    m.start()
+    a = hello(m.unix("one"))
+    assert hello(m.unix("one"))["pid"] == a["pid"]
+    s = m.unix("one")
+    s.recv(200)
+    s.sendall(b"crash\n")
+    m.wait_for_log(r"warning: process \S+/testsvc-single pid %d killed by signal 6$" % a["pid"])
+    b = hello(m.unix("one"))
+    assert b["pid"] != a["pid"] and b["use"] == 1
+    assert [hello(m.unix("one"))["use"] for _ in range(2)] == [2, 3]
+    wait_until(lambda: not procs.alive(b["pid"]), what="max_use exit")
+    assert hello(m.unix("one"))["use"] == 1
     assert "throttling" not in m.maillog()
 
 
@@ -468,6 +560,29 @@ def test_children_exit_when_master_dies(master):
     os.kill(pid, signal.SIGKILL)
     wait_until(lambda: not any(procs.alive(k) for k in kids), timeout=10,
                what="children noticing master's death")
+
+
+def _sig_mask(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"^%s:\s+([0-9a-f]+)$" % field, f.read(), re.M)[1], 16)
+
+
+def test_children_start_with_default_signals(master):
+    """master resets, in each child, the signals that are not at their
+    default: its own handlers, and those ignored by whoever started it."""
+    m = master(BASIC_CF)
+    p = m.ns.run(["sh", "-c", 'trap "" USR1 USR2 HUP; exec "$0" "$@"', _master_bin(), "-c",
+                  m.conf, "-w"], check=False, timeout=70)
+    assert p.returncode == 0, p.stderr
+    pid = m.pid()
+    m.pids_seen.add(pid)
+    assert _sig_mask(pid, "SigIgn") & (1 << (signal.SIGUSR1 - 1))
+    kid = hello(m.unix("echo"))["pid"]
+    ign = _sig_mask(kid, "SigIgn")
+    # The skeleton itself ignores SIGPIPE only; USR1/USR2/HUP are back to default.
+    assert ign == 1 << (signal.SIGPIPE - 1), hex(ign)
+    caught = _sig_mask(kid, "SigCgt")
+    assert not caught & (1 << (signal.SIGCHLD - 1)), hex(caught)
 
 
 def test_chroot_and_unprivileged(master):

@@ -19,8 +19,9 @@
  *     EXIT hook); one inside a service call gets MAIL_SERVER_TERM_GRACE
  *     seconds to finish (mail_server_stopping() says 1 meanwhile), then
  *     exits without further ado.
- *   - A watchdog (alarm(daemon_timeout)) runs during each service call; a
- *     call that hangs longer is ended with "fatal: watchdog timeout".
+ *   - A watchdog runs during each service call; a call that hangs longer
+ *     than daemon_timeout is ended with "fatal: watchdog timeout".  It
+ *     costs no system call per call: see "The watchdog" below.
  *   - A daemon that is not MAIL_SERVER_PRIVILEGED refuses to run as root
  *     without -u (master passes -u when the unpriv column is y or "-").
  *     When the process is not root (a developer running -S or -z), -u and
@@ -33,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -74,13 +76,37 @@ int mail_server_stopping(void)
 
 /* Signals. */
 
+/*
+ * The watchdog.  Calling alarm() at the start and the end of every service
+ * call cost two system calls per request (14 per message in postlogd).
+ * Instead, every call records its own deadline (call start plus
+ * daemon_timeout, read from the vDSO clock: no system call), and the alarm
+ * is (re)armed only when none is pending or the pending one would go off
+ * within half a timeout.  When SIGALRM arrives the handler looks at the
+ * call in progress: past its deadline -> "watchdog timeout"; still within
+ * it -> the alarm is armed again for the rest; no call in progress -> the
+ * alarm was left over from an earlier call and nothing happens.  A stuck
+ * call is therefore still ended daemon_timeout seconds (rounded up to a
+ * whole second) after it began, and a call shorter than half a timeout is
+ * never interrupted by the watchdog.  After SIGTERM the 5-second grace
+ * alarm replaces all of this.
+ */
+static volatile int64_t mail_server_wd_pending;  /* when the armed alarm goes off, 0: none */
+static volatile int64_t mail_server_wd_deadline; /* the current call's deadline */
+
+static void mail_server_wd_arm(int64_t now, unsigned secs)
+{
+    mail_server_wd_pending = now + (int64_t)secs * 1000;
+    alarm(secs);
+}
+
 static void mail_server_sigterm(int sig)
 {
     int saved = errno;
 
     mail_server_term = 1;
     if (mail_server_in_call) {
-        alarm(MAIL_SERVER_TERM_GRACE);
+        mail_server_wd_arm(mono_ms(), MAIL_SERVER_TERM_GRACE);
     } else if (mail_server_wake_pipe[1] >= 0) {
         ssize_t n = write(mail_server_wake_pipe[1], "T", 1); /* full: wakes anyway */
 
@@ -91,9 +117,22 @@ static void mail_server_sigterm(int sig)
 
 static void mail_server_sigalrm(int sig)
 {
+    int saved = errno;
+    int64_t now;
+    int64_t left;
+
+    mail_server_wd_pending = 0;
+    if (!mail_server_in_call) {
+        errno = saved;
+        return; /* left over from an earlier call */
+    }
     if (mail_server_term)
         _exit(0);
-    msg_fatal("watchdog timeout");
+    now = mono_ms();
+    if ((left = mail_server_wd_deadline - now) <= 0)
+        msg_fatal("watchdog timeout");
+    mail_server_wd_arm(now, (unsigned)((left + 999) / 1000));
+    errno = saved;
 }
 
 static void mail_server_wake_event(int event, void *ctx)
@@ -119,33 +158,93 @@ static void mail_server_master_event(int event, void *ctx)
     event_disable_readwrite(MASTER_STATUS_FD);
 }
 
+/*
+ * Status messages.  The process id is cached (glibc's getpid() is a system
+ * call; a pthread_atfork() child handler forgets it, should a service ever
+ * call the skeleton from a forked child).
+ *
+ * A process whose service has maxproc 1 (master passed -l) reports only its
+ * first TAKEN/AVAIL pair.  Master uses the reports for two things: whether
+ * to fork another process when a client waits and nobody is available,
+ * which it never does at maxproc 1 (the one process exists and the limit is
+ * reached, so the client waits for it either way), and whether a process
+ * that dies abnormally had taken a client (then it is not "bad command
+ * startup"), which the first TAKEN settles for good.  After the first pair
+ * master counts the process as available for the rest of its life and does
+ * not watch the endpoint, which is also what it ends up doing at maxproc 1
+ * when it watches it.  This saves two messages per trigger in qmgr and
+ * pickup (and master's reads of them).
+ */
+static pid_t mail_server_pid;
+static int mail_server_reported; /* -l: the first pair was sent */
+
+static void mail_server_forget_pid(void)
+{
+    mail_server_pid = 0;
+}
+
+static void mail_server_notify(int avail)
+{
+    if (mail_server.mode != MAIL_SERVER_MODE_MASTER || mail_server_gone)
+        return;
+    if (mail_server.solitary_ok && mail_server_reported)
+        return;
+    if (mail_server_pid == 0) {
+        static int registered;
+
+        if (!registered) {
+            registered = 1;
+            (void)pthread_atfork(0, 0, mail_server_forget_pid);
+        }
+        mail_server_pid = getpid();
+    }
+    if (master_notify(mail_server_pid, mail_server.gen, avail) < 0 && msg_verbose)
+        msg_info("status to master: %m");
+    if (avail == MASTER_STAT_AVAIL)
+        mail_server_reported = 1;
+}
+
 void mail_server_taken(void)
 {
-    if (mail_server.mode == MAIL_SERVER_MODE_MASTER && !mail_server_gone &&
-        master_notify(getpid(), mail_server.gen, MASTER_STAT_TAKEN) < 0 && msg_verbose)
-        msg_info("status to master: %m");
+    mail_server_notify(MASTER_STAT_TAKEN);
 }
 
 void mail_server_avail(void)
 {
-    if (mail_server.mode == MAIL_SERVER_MODE_MASTER && !mail_server_gone &&
-        master_notify(getpid(), mail_server.gen, MASTER_STAT_AVAIL) < 0 && msg_verbose)
-        msg_info("status to master: %m");
+    mail_server_notify(MASTER_STAT_AVAIL);
 }
 
 void mail_server_call_begin(void)
 {
+    int64_t now;
+    int64_t timeout_ms;
+
+    if (mail_server_term) {
+        mail_server_in_call = 1;
+        mail_server_wd_arm(mono_ms(), MAIL_SERVER_TERM_GRACE);
+        return;
+    }
+    if (var_daemon_timeout <= 0) {
+        mail_server_in_call = 1;
+        return;
+    }
+    now = mono_ms();
+    timeout_ms = (int64_t)var_daemon_timeout * 1000;
+    mail_server_wd_deadline = now + timeout_ms;
     mail_server_in_call = 1;
-    if (mail_server_term)
-        alarm(MAIL_SERVER_TERM_GRACE);
-    else
-        alarm(var_daemon_timeout > 0 ? (unsigned)var_daemon_timeout : 0);
+    /* The handler may run from here on; it re-arms for this call itself. */
+    if (mail_server_wd_pending == 0 || mail_server_wd_pending - now < timeout_ms / 2)
+        mail_server_wd_arm(now, (unsigned)var_daemon_timeout);
 }
 
 void mail_server_call_end(void)
 {
-    alarm(0);
     mail_server_in_call = 0;
+    /* A pending alarm stays armed for the next call (see the watchdog). */
+    if (mail_server_term && mail_server_wd_pending) {
+        alarm(0);
+        mail_server_wd_pending = 0;
+    }
 }
 
 int mail_server_count_use(void)
@@ -356,6 +455,7 @@ void mail_server_start(int argc, char **argv, const char *kind, va_list ap)
     if (mail_server.service == 0)
         mail_server.service = (char *)msg_program;
     mail_server_service_name = mail_server.service;
+    mail_server.solitary_ok = solitary_ok;
 
     /* Configuration: main.cf, then the service's overrides. */
     mail_conf_update("service_name", mail_server.service);
@@ -448,7 +548,9 @@ void mail_server_start(int argc, char **argv, const char *kind, va_list ap)
     sa.sa_handler = mail_server_sigterm;
     sigaction(SIGTERM, &sa, 0);
     sa.sa_handler = mail_server_sigalrm;
+    sa.sa_flags = SA_RESTART; /* a re-arming alarm must not break a read */
     sigaction(SIGALRM, &sa, 0);
+    sa.sa_flags = 0;
     event_enable_read(mail_server_wake_pipe[0], mail_server_wake_event, 0);
     if (mail_server.mode == MAIL_SERVER_MODE_MASTER)
         event_enable_read(MASTER_STATUS_FD, mail_server_master_event, 0);

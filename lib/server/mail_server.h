@@ -40,7 +40,8 @@
  *   7. run the loop: accept a client (single: one at a time; multi: many
  *      on the event loop; trigger: read the trigger bytes; dgram: read a
  *      datagram), call the service function, report busy/idle to master
- *      over the status descriptor (lib/server/master_proto.h), and exit
+ *      over the status descriptor (lib/server/master_proto.h; with -l
+ *      only for the first client, see there), and exit
  *      after max_use service calls, after max_idle seconds without a client,
  *      or as soon as master goes away.  A service function returning never
  *      leaves a client half served: the skeleton closes the client stream
@@ -59,6 +60,9 @@
  *            session and ends it with event_server_disconnect(client)
  *            (postscreen's model: many slow sessions in one process).
  *   trigger: void fn(char *buf, ssize_t len, char *service, char **argv)
+ *            buf holds the bytes of every trigger that was waiting (one
+ *            FIFO read, or all connections queued on the socket), so a
+ *            function must handle several request bytes per call
  *   dgram:   void fn(char *buf, ssize_t len, char *service, char **argv)
  *   argv is what follows the options on the master.cf command line.
  *

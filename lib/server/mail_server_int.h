@@ -15,7 +15,8 @@
  *       the event loop, forever: calls the LOOP hook before each wait,
  *       exits on SIGTERM, master disconnect or an idle timeout
  *   mail_server_taken() / mail_server_avail()
- *       tell master the process is busy / available again
+ *       tell master the process is busy / available again (with -l, only
+ *       the first pair is sent: see mail_server.c)
  *   mail_server_call_begin() / mail_server_call_end()
  *       bracket a service-function call (watchdog; SIGTERM grace)
  *   mail_server_count_use()
@@ -61,6 +62,7 @@ typedef struct MAIL_SERVER {
     MAIL_SERVER_STREAM_FN post_accept; /* single and multi only */
     MAIL_SERVER_DISCONN_FN pre_disconn;
     int solitary;
+    int solitary_ok; /* -l: the service's maxproc is 1 */
     int unlimited;
     int privileged;
     int trigger_wakeup;

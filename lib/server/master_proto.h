@@ -29,6 +29,10 @@
  *          generation (children of a service that was reloaded)
  *   avail  MASTER_STAT_TAKEN (0): the child took a client and is busy;
  *          MASTER_STAT_AVAIL (1): it is waiting for the next client again
+ * A child whose service has maxproc 1 (it was started with -l) sends only
+ * its first TAKEN and AVAIL: master never forks a second process for such a
+ * service, so the later ones would change nothing it does (the first TAKEN
+ * is what tells it that a crash is not "bad command startup").
  * A new child counts as available until its first TAKEN.  master watches a
  * listening endpoint itself only while none of the service's children is
  * available; when the endpoint becomes readable then, it forks one more

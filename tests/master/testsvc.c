@@ -5,10 +5,14 @@
  *
  *   testsvc-single    per connection: writes "hello pid=P uid=U use=N
  *                     service=S args=A\n", then reads one line: "sleep N"
- *                     sleeps N seconds, "crash" aborts; answers "bye\n"
+ *                     sleeps N seconds (a fraction allowed; signals do not
+ *                     shorten it), "crash" aborts; answers "bye\n"
  *   testsvc-multi     per request line: answers "pid=P line\n"
- *   testsvc-trigger   logs "trigger pid=P data=D" for each trigger
- *   testsvc-dgram     logs "dgram pid=P data=D" for each datagram
+ *   testsvc-trigger   logs "trigger pid=P data=D" for each service call;
+ *                     data "nap" then makes it sleep for one second
+ *   testsvc-dgram     logs "dgram pid=P data=D" for each datagram; it is
+ *                     MAIL_SERVER_UNLIMITED unless its first argument is
+ *                     "limited"
  *   testsvc-event     per connection: waits (on the event loop, without
  *                     blocking other sessions) for one line, answers
  *                     "pid=P sessions=S line\n" and disconnects
@@ -19,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "argv.h"
@@ -29,6 +34,26 @@
 #include "vstring.h"
 
 static int testsvc_uses;
+
+/* Sleep for secs seconds of the monotonic clock, whatever interrupts us. */
+static void testsvc_sleep(double secs)
+{
+    struct timespec now, end;
+
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    end.tv_sec += (time_t)secs;
+    end.tv_nsec += (long)((secs - (double)(time_t)secs) * 1e9);
+    if (end.tv_nsec >= 1000000000L) {
+        end.tv_sec++;
+        end.tv_nsec -= 1000000000L;
+    }
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+            return;
+        (void)clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, 0);
+    }
+}
 
 static void testsvc_post_init(char *service, char **argv)
 {
@@ -50,7 +75,7 @@ static void testsvc_single(VSTREAM *client, char *service, char **argv)
     vstream_set_timeouts(client, 30000, 30000);
     if (vstream_get_line(client, line, 1000, VSTREAM_LINE_STRIP) > 0) {
         if (strncmp(vstring_str(line), "sleep ", 6) == 0)
-            sleep((unsigned)atoi(vstring_str(line) + 6));
+            testsvc_sleep(atof(vstring_str(line) + 6));
         else if (strcmp(vstring_str(line), "crash") == 0)
             abort();
     }
@@ -108,6 +133,8 @@ static void testsvc_buf(const char *what, char *buf, ssize_t len)
 static void testsvc_trigger(char *buf, ssize_t len, char *service, char **argv)
 {
     testsvc_buf("trigger", buf, len);
+    if (len == 3 && memcmp(buf, "nap", 3) == 0)
+        testsvc_sleep(1.0);
 }
 
 static void testsvc_dgram(char *buf, ssize_t len, char *service, char **argv)
@@ -126,6 +153,8 @@ int main(int argc, char **argv)
                             MAIL_SERVER_SOLITARY, MAIL_SERVER_UNLIMITED, 0);
     else if (strcmp(name, "testsvc-event") == 0)
         event_server_main(argc, argv, testsvc_event, MAIL_SERVER_POST_INIT, testsvc_post_init, 0);
+    else if (strcmp(name, "testsvc-dgram") == 0 && strcmp(argv[argc - 1], "limited") == 0)
+        dgram_server_main(argc, argv, testsvc_dgram, MAIL_SERVER_POST_INIT, testsvc_post_init, 0);
     else if (strcmp(name, "testsvc-dgram") == 0)
         dgram_server_main(argc, argv, testsvc_dgram, MAIL_SERVER_POST_INIT, testsvc_post_init,
                           MAIL_SERVER_UNLIMITED, 0);
