@@ -113,8 +113,9 @@ void single_server_main(int argc, char **argv, MAIL_SERVER_STREAM_FN fn, ...)
         mail_server_exit();
     }
     for (int i = 0; i < mail_server.listen_count; i++)
-        event_enable_read(mail_server.listen_fd[i], single_server_accept,
-                          (void *)(intptr_t)mail_server.listen_fd[i]);
+        /* Idle processes share the listener: one wakes per client. */
+        event_enable_read_exclusive(mail_server.listen_fd[i], single_server_accept,
+                                    (void *)(intptr_t)mail_server.listen_fd[i]);
     mail_server_idle_arm();
     mail_server_run();
 }

@@ -113,6 +113,18 @@ void event_enable_read(int fd, EVENT_FN fn, void *context)
     event_update(fd, slot, slot->mask | EPOLLIN);
 }
 
+void event_enable_read_exclusive(int fd, EVENT_FN fn, void *context)
+{
+    event_init();
+    EVENT_FDSLOT *slot = event_slot(fd, "event_enable_read_exclusive");
+    /* epoll cannot change an exclusive registration: only add or delete. */
+    if (slot->mask != 0)
+        msg_panic("event_enable_read_exclusive: descriptor %d is registered already", fd);
+    slot->read_fn = fn;
+    slot->read_ctx = context;
+    event_update(fd, slot, EPOLLIN | EPOLLEXCLUSIVE);
+}
+
 void event_enable_write(int fd, EVENT_FN fn, void *context)
 {
     event_init();

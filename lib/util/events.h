@@ -9,6 +9,13 @@
  *                                     EVENT_READ | EVENT_XCPT, so that the
  *                                     read reports it); replaces an earlier
  *                                     read callback for fd
+ *   event_enable_read_exclusive(fd, fn, ctx)
+ *                                     the same for a listening socket that
+ *                                     several processes wait on: a new
+ *                                     connection wakes one of them, not all
+ *                                     (EPOLLEXCLUSIVE).  fd must not be
+ *                                     registered yet, and can then only be
+ *                                     disabled, never changed
  *   event_enable_write(fd, fn, ctx)   likewise for writability (EVENT_WRITE)
  *   event_disable_readwrite(fd)       forget both; call before close(fd)
  *   event_request_timer(fn, ctx, ms)  call fn(EVENT_TIME, ctx) once, ms from
@@ -51,6 +58,7 @@
 typedef void (*EVENT_FN)(int event, void *context);
 
 extern void event_enable_read(int fd, EVENT_FN fn, void *context);
+extern void event_enable_read_exclusive(int fd, EVENT_FN fn, void *context);
 extern void event_enable_write(int fd, EVENT_FN fn, void *context);
 extern void event_disable_readwrite(int fd);
 extern void event_request_timer(EVENT_FN fn, void *context, int delay_ms);

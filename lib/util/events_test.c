@@ -5,6 +5,7 @@
  * zero-delay timers not starving I/O, descriptor reuse and event_fork().
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,8 +341,45 @@ static void test_fork(void)
     PTEST_INT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : 99, 0);
 }
 
+/* An exclusive registration reports like a plain one, and can be dropped
+ * and made again; registering it twice is a bug. */
+static void test_read_exclusive(void)
+{
+    int pfd[2];
+
+    trace[0] = 0;
+    if (pipe(pfd) < 0) {
+        PTEST_FAIL("pipe: %s", strerror(errno));
+        return;
+    }
+    event_enable_read_exclusive(pfd[0], on_io, (void *)4);
+    if (write(pfd[1], "x", 1) != 1)
+        PTEST_FAIL("write");
+    event_loop(1000);
+    PTEST_STR_EQ(trace, "io4:1 ");
+    trace[0] = 0;
+    event_disable_readwrite(pfd[0]);
+    event_loop(0);
+    PTEST_STR_EQ(trace, "");
+    event_enable_read_exclusive(pfd[0], on_io, (void *)5);
+    event_loop(1000);
+    PTEST_STR_EQ(trace, "io5:1 ");
+    /* Registering it again is a bug in the caller: msg_panic, which aborts. */
+    pid_t pid = fork();
+    int status;
+
+    if (pid == 0) {
+        event_enable_read_exclusive(pfd[0], on_io, (void *)6);
+        _exit(0);
+    }
+    PTEST_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
+        PTEST_FAIL("second exclusive registration did not abort (status 0x%x)", status);
+}
+
 static const PTEST_CASE cases[] = {
     {"read_and_write", test_read_and_write},
+    {"read_exclusive", test_read_exclusive},
     {"hangup", test_hangup},
     {"disable_in_same_round", test_disable_in_same_round},
     {"descriptor_reuse", test_descriptor_reuse},
