@@ -8,6 +8,7 @@
 #include "dsn.h"
 #include "mail_date.h"
 #include "quote_822_local.h"
+#include "stringops.h"
 
 #define BOUNCE_DSN_WRAP 76 /* Diagnostic-Code lines are folded before this */
 
@@ -188,7 +189,8 @@ VSTRING *bounce_dsn_compose(VSTRING *out, const BOUNCE_DSN_INFO *info, BOUNCE_LO
         vstring_sprintf_append(out, "Arrival-Date: %s\n", mail_date(info->arrival));
     for (int i = 0; i < count; i++) {
         BOUNCE_LOG_ENTRY *e = rcpts[i];
-        const char *orcpt = vstring_str(e->dsn_orcpt);
+        /* A decoded ORCPT may hold anything (xtext "+0A"): no line breaks here. */
+        const char *orcpt = printable(vstring_str(e->dsn_orcpt), '?', PRINTABLE_UTF8);
 
         vstring_sprintf_append(out, "\nFinal-Recipient: rfc822; %s\n", vstring_str(e->recipient));
         if (*orcpt)

@@ -83,6 +83,9 @@ typedef struct CLEANUP_CONF {
     MAPS *send_canon_maps;
     MAPS *rcpt_canon_maps;
     MAPS *virt_alias_maps;
+    MAPS *send_bcc_maps;   /* sender_bcc_maps */
+    MAPS *rcpt_bcc_maps;   /* recipient_bcc_maps */
+    const char *always_bcc;
     int canon_classes;      /* CLEANUP_CANON_* for canonical_maps */
     int send_canon_classes; /* for sender_canonical_maps */
     int rcpt_canon_classes; /* for recipient_canonical_maps */
@@ -223,6 +226,8 @@ extern int cleanup_canon_lookup(CLEANUP_STATE *state, MAPS *maps, const char *ad
                                 VSTRING *result);
 extern int cleanup_masquerade(CLEANUP_STATE *state, VSTRING *addr);
 extern ARGV *cleanup_virtual_expand(CLEANUP_STATE *state, const char *addr);
+extern void cleanup_bcc(CLEANUP_STATE *state, const char *addr);
+extern void cleanup_bcc_lookup(CLEANUP_STATE *state, MAPS *maps, const char *addr);
 extern void cleanup_out_recipient(CLEANUP_STATE *state, const char *orcpt, int notify,
                                   const char *orig, const char *rcpt);
 

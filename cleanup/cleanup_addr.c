@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "dsn.h"
 
 #include "argv.h"
 #include "cleanup_user.h"
@@ -334,7 +335,9 @@ void cleanup_out_recipient(CLEANUP_STATE *state, const char *orcpt, int notify, 
     argv_add(state->rcpts, vstring_str(key));
     if (state->w == 0 || (state->errs & CLEANUP_STAT_MASK_INCOMPLETE))
         return;
-    if (orcpt && *orcpt) {
+    if (orcpt && *orcpt == 0) {
+        oaddr = ""; /* no ORCPT at all (qfile_writer.h) */
+    } else if (orcpt) {
         copy = mystrdup(orcpt);
         if ((oaddr = strchr(copy, ';')) != 0) {
             *(char *)oaddr = 0;
@@ -350,4 +353,49 @@ void cleanup_out_recipient(CLEANUP_STATE *state, const char *orcpt, int notify, 
         cleanup_set_error(state, CLEANUP_STAT_WRITE, "4.3.0 queue file write error");
     }
     myfree(copy);
+}
+
+/*
+ * cleanup_bcc - a recipient the MTA adds itself (always_bcc,
+ * sender_bcc_maps, recipient_bcc_maps, a header/body check's BCC): rewritten,
+ * canonicalised and expanded like any recipient, then written as Postfix
+ * writes it: NOTIFY=NEVER (the sender never hears about it), no ORCPT, its
+ * own address as the original recipient.
+ */
+void cleanup_bcc(CLEANUP_STATE *state, const char *addr)
+{
+    VSTRING *rcpt = vstring_alloc(100);
+    ARGV *list;
+
+    cleanup_rewrite_addr(state, CLEANUP_CANON_ENV_RECIP, addr, rcpt);
+    if ((list = cleanup_virtual_expand(state, vstring_str(rcpt))) != 0) {
+        for (size_t i = 0; i < list->argc; i++)
+            cleanup_out_recipient(state, "", DSN_NOTIFY_NEVER, vstring_str(rcpt), list->argv[i]);
+        argv_free(list);
+    }
+    vstring_free(rcpt);
+}
+
+/*
+ * cleanup_bcc_lookup - sender_bcc_maps (by the envelope sender) or
+ * recipient_bcc_maps (by a recipient after canonical mapping), when the
+ * client allows address mapping; the answer is one address.  A table that
+ * cannot answer defers the message like any other lookup problem.
+ */
+void cleanup_bcc_lookup(CLEANUP_STATE *state, MAPS *maps, const char *addr)
+{
+    VSTRING *result;
+    int st;
+
+    if (maps == 0 || maps_empty(maps) || *addr == 0 || (state->flags & CLEANUP_FLAG_BCC_OK) == 0)
+        return;
+    result = vstring_alloc(100);
+    if ((st = cleanup_lookup_keys(state, maps, addr, result, 0)) < 0) {
+        msg_warn("%s: %s map lookup problem for %s -- message not accepted, try again later",
+                 cleanup_id(state), maps_title(maps), addr);
+        cleanup_set_error(state, CLEANUP_STAT_WRITE, 0);
+    } else if (st > 0) {
+        cleanup_bcc(state, vstring_str(result));
+    }
+    vstring_free(result);
 }

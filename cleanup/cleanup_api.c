@@ -175,10 +175,12 @@ int cleanup_close(CLEANUP_STATE *state)
     if (state->mime)
         cleanup_message_end(state);
 
-    /* BCC actions add recipients to the extracted segment. */
+    /* always_bcc, then the checks' BCC actions, end the extracted segment. */
     if (state->errs == 0 && !state->discard && state->segment == CLEANUP_SEG_DONE) {
+        if (state->conf->always_bcc && *state->conf->always_bcc && (state->flags & CLEANUP_FLAG_BCC_OK))
+            cleanup_bcc(state, state->conf->always_bcc);
         for (size_t i = 0; i < state->bcc->argc; i++)
-            cleanup_recipient(state, state->bcc->argv[i]);
+            cleanup_bcc(state, state->bcc->argv[i]);
     }
     if (state->errs == 0 && state->discard) {
         cleanup_remove(state);

@@ -148,8 +148,13 @@ int cleanup_checks_apply(CLEANUP_STATE *state, MAPS *maps, const char *what,
         myfree(state->filter);
         state->filter = mystrdup(arg);
     } else if (strcasecmp(cmd, "BCC") == 0 && *arg) {
-        cleanup_log_action(state, "bcc", what, vstring_str(text), arg);
-        argv_add(state->bcc, arg);
+        if (strchr(arg, '@') == 0) {
+            msg_warn("bad BCC address \"%s\" in %s map -- need user@domain", arg,
+                     maps_title(maps));
+        } else {
+            cleanup_log_action(state, "bcc", what, vstring_str(text), arg);
+            argv_add(state->bcc, arg);
+        }
     } else if (strcasecmp(cmd, "DUNNO") == 0 || strcasecmp(cmd, "OK") == 0
                || strcasecmp(cmd, "PASS") == 0) {
         /* nothing */

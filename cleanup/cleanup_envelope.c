@@ -93,6 +93,7 @@ void cleanup_recipient(CLEANUP_STATE *state, const char *addr)
         argv_free(list);
     }
     cleanup_clear_pending(state);
+    cleanup_bcc_lookup(state, state->conf->rcpt_bcc_maps, vstring_str(rcpt));
     myfree(orig);
     vstring_free(rcpt);
     vstring_free(orcpt);
@@ -233,6 +234,7 @@ void cleanup_envelope_record(CLEANUP_STATE *state, int type, const char *data, s
             && (state->errs & CLEANUP_STAT_MASK_INCOMPLETE) == 0)
             rec_sprintf(qfile_writer_batch(state->w), REC_TYPE_WARN, REC_TYPE_WARN_FORMAT,
                         (long)state->arrival.tv_sec + state->conf->delay_warning_time);
+        cleanup_bcc_lookup(state, state->conf->send_bcc_maps, state->sender);
         break;
     case REC_TYPE_ORCP:
     case REC_TYPE_RCPT:

@@ -83,6 +83,9 @@ CLEANUP_CONF *cleanup_conf_from_params(void)
     conf->rcpt_canon_maps =
         maps_create("recipient_canonical_maps", var_recipient_canonical_maps, fixed);
     conf->virt_alias_maps = maps_create("virtual_alias_maps", var_virtual_alias_maps, fixed);
+    conf->send_bcc_maps = maps_create("sender_bcc_maps", var_sender_bcc_maps, fixed);
+    conf->rcpt_bcc_maps = maps_create("recipient_bcc_maps", var_recipient_bcc_maps, fixed);
+    conf->always_bcc = var_always_bcc;
     conf->canon_classes = cleanup_canon_classes("canonical_classes", var_canonical_classes);
     conf->send_canon_classes =
         cleanup_canon_classes("sender_canonical_classes", var_sender_canonical_classes);

@@ -813,9 +813,16 @@ static int smtpd_rcpt(SMTPD_STATE *state, char *args)
                 smtpd_reply(state, "501 5.5.4 Error: Bad ORCPT parameter syntax");
                 goto bad;
             }
-            vstring_free(dec);
+            /* Kept decoded, as Postfix keeps it: "rfc822;x+2By@z" is x+y@z. */
             myfree(orcpt);
-            orcpt = mystrdup(value);
+            {
+                VSTRING *kept = vstring_alloc(100);
+
+                vstring_strncpy(kept, value, (size_t)(semi - value) + 1);
+                vstring_strcat(kept, vstring_str(dec));
+                orcpt = vstring_export(kept);
+            }
+            vstring_free(dec);
         } else {
             if (value)
                 value[-1] = '=';
@@ -848,8 +855,13 @@ static int smtpd_rcpt(SMTPD_STATE *state, char *args)
         vstring_free(internal);
         goto bad;
     }
+    /* Without ORCPT, the original recipient is the address as the client
+     * gave it (Postfix's choice; the DSN's Original-Recipient shows it). */
     if (orcpt)
         rec_vstream_fprintf(state->cleanup, REC_TYPE_ATTR, "%s=%s", MAIL_ATTR_DSN_ORCPT, orcpt);
+    else
+        rec_vstream_fprintf(state->cleanup, REC_TYPE_ATTR, "%s=rfc822;%s", MAIL_ATTR_DSN_ORCPT,
+                            addr);
     if (notify)
         rec_vstream_fprintf(state->cleanup, REC_TYPE_ATTR, "%s=%d", MAIL_ATTR_DSN_NOTIFY, notify);
     rec_vstream_fputs(state->cleanup, REC_TYPE_RCPT, vstring_str(internal));

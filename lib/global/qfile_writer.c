@@ -117,9 +117,13 @@ int qfile_writer_rcpt(QFILE_WRITER *w, int notify, const char *orcpt_type, const
         msg_panic("qfile_writer_rcpt: not in the envelope or extracted segment");
     if (notify > 0) {
         rec_sprintf(w->batch, REC_TYPE_ATTR, "%s=%d", MAIL_ATTR_DSN_NOTIFY, notify);
-        w->notify_union |= notify;
+        /* As Postfix: what the MTA added does not count for the size record. */
+        if (!(orcpt && *orcpt == 0))
+            w->notify_union |= notify;
     }
-    if (orcpt)
+    if (orcpt && *orcpt == 0)
+        /* none at all: a recipient the MTA added itself (always_bcc, ...) */;
+    else if (orcpt)
         rec_sprintf(w->batch, REC_TYPE_ATTR, "%s=%s;%s", MAIL_ATTR_DSN_ORCPT,
                     orcpt_type ? orcpt_type : "rfc822", orcpt);
     else

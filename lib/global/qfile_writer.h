@@ -21,7 +21,10 @@
  *   qfile_writer_rcpt(w, notify, orcpt_type, orcpt, orig, rcpt)
  *                      one recipient group: [A notify_flags] A dsn_orig_rcpt
  *                      O R; notify 0 means none given; orcpt null means
- *                      "rfc822;rcpt"; orig null means rcpt.  Counts the
+ *                      "rfc822;rcpt", orcpt "" no dsn_orig_rcpt record (a
+ *                      recipient the MTA added: always_bcc and friends, as
+ *                      Postfix writes them, its NOTIFY not counted in the
+ *                      size record); orig null means rcpt.  Counts the
  *                      recipient and its NOTIFY flags for the size record
  *   qfile_writer_content(w)   the 'M' record; the content starts after it
  *   qfile_writer_line(w, line, len)   one content line (no newline): 'L'
