@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounce.h"
 #include "cleanup.h"
 
 #include "cleanup_user.h"
@@ -143,6 +144,7 @@ static int cleanup_finish(CLEANUP_STATE *state, mode_t mode)
 static int cleanup_bounce_all(CLEANUP_STATE *state)
 {
     int failed = 0;
+    int deferred = 0;
 
     if (state->hooks->bounce == 0 || state->rcpts->argc == 0)
         return -1;
@@ -158,14 +160,23 @@ static int cleanup_bounce_all(CLEANUP_STATE *state)
         if (rcpt == 0)
             msg_panic("cleanup_bounce_all: bad recipient entry");
         orcpt[-1] = orig[-1] = *rcpt++ = 0;
-        if (state->hooks->bounce(state, orig, rcpt, orcpt, atoi(notify),
-                                 vstring_str(state->bounce_dsn), vstring_str(state->bounce_text)) < 0)
+        switch (state->hooks->bounce(state, orig, rcpt, orcpt, atoi(notify),
+                                     vstring_str(state->bounce_dsn),
+                                     vstring_str(state->bounce_text))) {
+        case 0:
+            break;
+        case BOUNCE_DEFERRED: /* soft_bounce: not returned, so not accepted */
+            deferred = 1;
+            break;
+        default:
             failed = 1;
+            break;
+        }
         myfree(copy);
     }
     if (failed)
         msg_warn("%s: bounce message failure", cleanup_id(state));
-    return failed ? -1 : 0;
+    return failed || deferred ? -1 : 0;
 }
 
 int cleanup_close(CLEANUP_STATE *state)

@@ -71,11 +71,16 @@ static int local_record(LOCAL_STATE *state)
     case LOCAL_WHY_BOUNCE:
     case LOCAL_WHY_UNKNOWN:
         DSN_SIMPLE(&dsn, why->status, "failed", vstring_str(why->reason));
-        if (bounce_append(request->flags, request->queue_id, &request->msg_stats, state->rcpt,
-                          LOCAL_RELAY, &dsn) != 0)
+        switch (bounce_append(request->flags, request->queue_id, &request->msg_stats,
+                              state->rcpt, LOCAL_RELAY, &dsn)) {
+        case 0:
+            deliver_completed(request->fp, state->rcpt->offset);
+            return 0;
+        case BOUNCE_DEFERRED: /* soft_bounce: it stays queued */
+            return 0;
+        default:
             return -1;
-        deliver_completed(request->fp, state->rcpt->offset);
-        return 0;
+        }
     case LOCAL_WHY_DEFER:
     default:
         DSN_SIMPLE(&dsn, why->status, "delayed", vstring_str(why->reason));

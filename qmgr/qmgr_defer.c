@@ -59,7 +59,13 @@ void qmgr_bounce_recipient(QMGR_MESSAGE *m, RECIPIENT *rcpt, const char *status,
 
     qmgr_defer_stats(m, &stats);
     DSN_SIMPLE(&dsn, status, "failed", reason);
-    if (bounce_append(m->tflags, m->queue_id, &stats, rcpt, QMGR_RELAY_NONE, &dsn) != 0) {
+    switch (bounce_append(m->tflags, m->queue_id, &stats, rcpt, QMGR_RELAY_NONE, &dsn)) {
+    case 0:
+        break;
+    case BOUNCE_DEFERRED: /* soft_bounce: recorded as deferred, it stays queued */
+        m->deferred = 1;
+        return;
+    default:
         qmgr_defer_recipient(m, rcpt, "4.3.0", "cannot record a bounce; will retry");
         return;
     }

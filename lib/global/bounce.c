@@ -19,7 +19,8 @@
  *                    it is empty); if that fails,
  *                    no status=sent line and -1.  Then the status=sent line.
  *   bounce_append()  with soft_bounce = yes, a defer_append() with the DSN
- *                    class changed to 4 and action "delayed".  Otherwise,
+ *                    class changed to 4 and action "delayed", and then
+ *                    BOUNCE_DEFERRED: the recipient stays in the queue.  Otherwise,
  *                    with DEL_REQ_FLAG_RECORD a trace_append() (its failure
  *                    is only a warning), then the bounce service; on
  *                    success the status=bounced line.
@@ -35,10 +36,10 @@
  * deliver_completed(fp, offset): rec_update_type(R -> D) at offset, then
  * sync_file_range(SYNC_FILE_RANGE_WRITE): the write starts at once but
  * nobody waits for the device (see the function).  A byte that is already
- * D is fine (a request repeated after a crash).  offset -1 means "not in the queue file" and does nothing.  Any
- * other failure is fatal: the agent is restarted and the recipient is
- * delivered again.  The in-place write bypasses fp's buffer; agents do
- * not read recipient records back through fp.
+ * D is fine (a request repeated after a crash).  offset -1 means "not in the queue file" and does
+ * nothing.  Any other failure is fatal: the agent is restarted and the recipient is delivered
+ * again.  The in-place write bypasses fp's buffer; agents do not read recipient records back
+ * through fp.
  */
 #define _GNU_SOURCE 1 /* sync_file_range */
 #include "bounce.h"
@@ -192,8 +193,10 @@ static void defer_flush_add(const char *id, const char *address)
     }
 }
 
-int defer_append(int flags, const char *id, MSG_STATS *stats, RECIPIENT *rcpt, const char *relay,
-                 DSN *dsn)
+/* defer_append_as - defer_append() logging status=WHAT (soft_bounce says
+ * SOFTBOUNCE, as Postfix 3.7 does) */
+static int defer_append_as(int flags, const char *id, MSG_STATS *stats, RECIPIENT *rcpt,
+                           const char *relay, DSN *dsn, const char *what)
 {
     DSN my_dsn = *dsn;
 
@@ -203,9 +206,15 @@ int defer_append(int flags, const char *id, MSG_STATS *stats, RECIPIENT *rcpt, c
         msg_warn("%s: could not record the deferral of <%s> in the trace log", id, rcpt->address);
     if (bounce_append_to(defer_service(), flags, id, rcpt, &my_dsn) != 0)
         return -1;
-    log_adhoc(id, stats, rcpt, relay, &my_dsn, "deferred");
+    log_adhoc(id, stats, rcpt, relay, &my_dsn, what);
     defer_flush_add(id, rcpt->address);
     return 0;
+}
+
+int defer_append(int flags, const char *id, MSG_STATS *stats, RECIPIENT *rcpt, const char *relay,
+                 DSN *dsn)
+{
+    return defer_append_as(flags, id, stats, rcpt, relay, dsn, "deferred");
 }
 
 int bounce_append(int flags, const char *id, MSG_STATS *stats, RECIPIENT *rcpt, const char *relay,
@@ -215,9 +224,12 @@ int bounce_append(int flags, const char *id, MSG_STATS *stats, RECIPIENT *rcpt, 
     char status[32];
 
     bounce_check_dsn("bounce_append", dsn);
+    /* Deferred, not bounced: the recipient must stay in the queue file. */
     if (var_soft_bounce)
-        return defer_append(flags, id, stats, rcpt, relay,
-                            bounce_soft(&my_dsn, status, sizeof(status), dsn));
+        return defer_append_as(flags, id, stats, rcpt, relay,
+                               bounce_soft(&my_dsn, status, sizeof(status), dsn), "SOFTBOUNCE") == 0
+                   ? BOUNCE_DEFERRED
+                   : -1;
     my_dsn = *dsn;
     my_dsn.action = "failed";
     if ((flags & DEL_REQ_FLAG_RECORD) && trace_append(flags, id, stats, rcpt, relay, &my_dsn) != 0)
@@ -280,8 +292,10 @@ int bounce_one(int flags, const char *queue, const char *id, const char *encodin
 
     bounce_check_dsn("bounce_one", dsn);
     if (var_soft_bounce)
-        return defer_append(flags, id, stats, rcpt, relay,
-                            bounce_soft(&my_dsn, status, sizeof(status), dsn));
+        return defer_append_as(flags, id, stats, rcpt, relay,
+                               bounce_soft(&my_dsn, status, sizeof(status), dsn), "SOFTBOUNCE") == 0
+                   ? BOUNCE_DEFERRED
+                   : -1;
     my_dsn = *dsn;
     my_dsn.action = "failed";
     if (bounce_request(id, bounce_service(), SEND_ATTR_INT(MAIL_ATTR_NREQ, BOUNCE_CMD_ONE),

@@ -20,7 +20,11 @@
  *       Returns 0 or -1 (could not record: the caller must not mark the
  *       recipient done and replies DEL_STAT_DEFER).
  *   bounce_append(flags, id, stats, rcpt, relay, dsn)
- *       status=bounced, appended to the bounce log.  0 or -1 as above.
+ *       status=bounced, appended to the bounce log.  0 or -1 as above;
+ *       with soft_bounce = yes it defers instead and returns
+ *       BOUNCE_DEFERRED (> 0) when that was recorded: the caller must then
+ *       leave the recipient in the queue file (not mark it done) and treat
+ *       it like any deferred recipient.  bounce_one() likewise.
  *   defer_append(flags, id, stats, rcpt, relay, dsn)
  *       status=deferred, appended to the defer log.  0 or -1.
  *   trace_append(flags, id, stats, rcpt, relay, dsn)
@@ -69,6 +73,8 @@
 #define BOUNCE_CMD_ONE    4
 
 extern int sent(int flags, const char *id, MSG_STATS *stats, RECIPIENT *rcpt, const char *relay, DSN *dsn);
+#define BOUNCE_DEFERRED 1 /* soft_bounce: recorded as deferred, keep the recipient */
+
 extern int bounce_append(int flags, const char *id, MSG_STATS *stats, RECIPIENT *rcpt, const char *relay,
                          DSN *dsn);
 extern int defer_append(int flags, const char *id, MSG_STATS *stats, RECIPIENT *rcpt, const char *relay,

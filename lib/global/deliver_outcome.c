@@ -39,7 +39,7 @@ int deliver_outcome_all(DELIVER_REQUEST *request, const char *relay, int outcome
         }
         if (rc == 0)
             deliver_completed(request->fp, rcpt->offset);
-        else
+        else if (rc != BOUNCE_DEFERRED) /* soft_bounce leaves it queued */
             result = DEL_STAT_DEFER;
     }
     return result;
