@@ -30,7 +30,9 @@
  *     once per second, on the first lookup after the second is over.  When
  *     its device, inode, size, mtime or ctime differ from the previous
  *     stat(), every cached answer of that database is dropped: a user that
- *     useradd/userdel/vipw added or removed is seen within a second.
+ *     useradd/userdel/vipw added or removed is seen within a second.  (Two
+ *     same-size rewrites within one tick of the file system's timestamps,
+ *     in place, are told apart only by the TTL.)
  *   - When the file cannot be stat()ed (a chroot without it), nothing is
  *     cached: every lookup asks NSS.
  *   - Only clean answers are kept: an entry, or "no such entry" reported
