@@ -4,7 +4,8 @@
  *
  *   local_mailbox(state)
  *       Looks up state->addr.user in the passwd database (unknown ->
- *       why LOCAL_WHY_UNKNOWN, a lookup failure -> 4.3.0 defer), then:
+ *       why LOCAL_WHY_UNKNOWN, a lookup failure -> 4.3.0 defer), through
+ *       dict_unix_getpwnam()'s cache (dict_unix.c), then:
  *         home_mailbox set:      $HOME/home_mailbox, a Maildir when the
  *                                value ends in "/", else an mbox file
  *         home_mailbox empty:    mail_spool_directory/user, a Maildir when
@@ -46,6 +47,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dict_unix.h"
 #include "dot_lockfile.h"
 #include "local.h"
 #include "local_copy.h"
@@ -59,28 +61,24 @@
 
 #define TRACE_ONLY(flags) ((flags) & (DEL_REQ_FLAG_MTA_VRFY | DEL_REQ_FLAG_USR_VRFY))
 
-/* local_user_lookup - passwd entry; 1 found, 0 unknown, -1 lookup error */
-
+/*
+ * local_user_lookup - passwd entry; 1 found, 0 unknown, -1 lookup error.
+ * Through dict_unix's per-process cache: a user added to or removed from
+ * /etc/passwd is seen within a second, one from another NSS source within
+ * DICT_UNIX_CACHE_TTL seconds (see dict_unix.c).
+ */
 static int local_user_lookup(const char *name, LOCAL_USER *user, int *err)
 {
-    struct passwd pwbuf;
-    struct passwd *pw = 0;
-    char buf[16384];
-    int ret;
+    const struct passwd *pw;
+    int ret = dict_unix_getpwnam(name, &pw, err);
 
-    ret = getpwnam_r(name, &pwbuf, buf, sizeof(buf), &pw);
-    if (pw != 0) {
+    if (ret > 0) {
         user->name = mystrdup(pw->pw_name);
         user->uid = pw->pw_uid;
         user->gid = pw->pw_gid;
         user->home = mystrdup(pw->pw_dir);
-        return 1;
     }
-    /* glibc reports "no such user" as 0 or, from some NSS modules, these. */
-    if (ret == 0 || ret == ENOENT || ret == ESRCH || ret == EBADF || ret == EPERM)
-        return 0;
-    *err = ret;
-    return -1;
+    return ret;
 }
 
 static void local_user_free(LOCAL_USER *user)
