@@ -426,8 +426,7 @@ static void mail_conf_mark_used(const char *name)
 {
     if (conf_used == 0)
         conf_used = htable_create(100);
-    if (htable_find(conf_used, name) == 0)
-        htable_enter(conf_used, name, (void *)1);
+    (void)htable_enter(conf_used, name, (void *)1); /* a no-op when present */
 }
 
 /* mail_conf_value - expand the value of name into ex->out (or test it) */
@@ -448,7 +447,9 @@ static int mail_conf_value(EXPAND *ex, const char *name, size_t name_len, int de
     if ((raw = mail_conf_raw_value(key, &p)) == 0) {
         if ((mail_conf_flags & MAIL_CONF_FLAG_WARN_UNDEF) && !ex->quiet)
             msg_warn("%s: undefined parameter: %s", conf_file ? conf_file : "main.cf", key);
-    } else if (p && p->type == MAIL_PARAM_RAW) {
+    } else if ((p && p->type == MAIL_PARAM_RAW) ||
+               (strchr(raw, '$') == 0 && strlen(raw) <= MAIL_CONF_EXPAND_LIMIT)) {
+        /* Raw, or text without '$' (and not too long): it expands to itself. */
         vstring_strcat(into, raw);
     } else if (conf_cache && (cached = htable_find(conf_cache, key)) != 0) {
         vstring_strcat(into, cached);
@@ -799,11 +800,15 @@ static const char *mail_conf_eval_common(const char *name, VSTRING *why)
     const char *raw;
     char *value;
     VSTRING *buf;
+    HTABLE_INFO *ht;
     int ret;
 
     if ((raw = mail_conf_raw_value(name, &p)) == 0)
         return 0;
     if (p && p->type == MAIL_PARAM_RAW)
+        return raw;
+    /* A literal registry default without '$' expands to itself, for ever. */
+    if (p && raw == p->defval && strchr(raw, '$') == 0)
         return raw;
     if (conf_cache && (value = htable_find(conf_cache, name)) != 0)
         return value;
@@ -814,7 +819,10 @@ static const char *mail_conf_eval_common(const char *name, VSTRING *why)
     }
     nesting++;
     buf = vstring_alloc(100);
-    {
+    if (p && raw == p->defval) {
+        ret = mail_conf_expand_text(buf, raw, why); /* a literal: nothing can change it */
+    } else {
+        /* A computed default's buffer may be rewritten by a nested call. */
         char *copy = mystrdup(raw);
 
         ret = mail_conf_expand_text(buf, copy, why);
@@ -828,26 +836,36 @@ static const char *mail_conf_eval_common(const char *name, VSTRING *why)
     value = vstring_export(buf);
     if (conf_cache == 0)
         conf_cache = htable_create(100);
-    if (htable_find(conf_cache, name) != 0) {
+    if ((ht = htable_enter(conf_cache, name, value))->value != value) {
         /* Filled in by a nested call meanwhile; keep the first. */
         myfree(value);
-        return htable_find(conf_cache, name);
+        return ht->value;
     }
-    htable_enter(conf_cache, name, value);
     return value;
 }
 
 /* mail_conf_eval - effective, expanded value of a name; fatal on error */
 const char *mail_conf_eval(const char *name)
 {
-    VSTRING *why = vstring_alloc(100);
-    const char *value = mail_conf_eval_common(name, why);
+    static VSTRING *outer_why; /* reused by the outermost call */
+    static int busy;
+    VSTRING *why;
+    const char *value;
 
+    if (busy)
+        why = vstring_alloc(100);
+    else if ((why = outer_why) == 0)
+        why = outer_why = vstring_alloc(100);
+    vstring_reset(why);
+    busy++;
+    value = mail_conf_eval_common(name, why);
+    busy--;
     if (value == 0 && VSTRING_LEN(why) > 0) {
         msg_warn("%s", vstring_str(why));
         msg_fatal("macro processing error");
     }
-    vstring_free(why);
+    if (why != outer_why)
+        vstring_free(why);
     return value;
 }
 

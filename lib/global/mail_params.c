@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "argv.h"
 #include "htable.h"
 #include "mail_conf.h"
 #include "mail_params.h"
@@ -87,17 +88,43 @@ const MAIL_PARAM mail_param_table[] = {
 
 const size_t mail_param_count = sizeof(mail_param_table) / sizeof(mail_param_table[0]);
 
-static HTABLE *mail_param_index;
+/*
+ * The name index: open addressing over a power-of-two array of row numbers
+ * plus one (0 is an empty slot), at most half full.  Every program binds
+ * hundreds of parameters at start; one allocation here instead of a hash
+ * entry and a key copy per row keeps that start cheap.
+ */
+static unsigned *mail_param_index;
+static size_t mail_param_index_mask;
 
 /* mail_param_find - look up a registry row by name */
 const MAIL_PARAM *mail_param_find(const char *name)
 {
+    size_t i;
+    unsigned row;
+
     if (mail_param_index == 0) {
-        mail_param_index = htable_create(2 * mail_param_count);
-        for (size_t i = 0; i < mail_param_count; i++)
-            htable_enter(mail_param_index, mail_param_table[i].name, (void *)&mail_param_table[i]);
+        size_t size = 16;
+
+        while (size < 2 * mail_param_count)
+            size *= 2;
+        mail_param_index = mycalloc(size, sizeof(*mail_param_index));
+        mail_param_index_mask = size - 1;
+        for (size_t r = 0; r < mail_param_count; r++) {
+            for (i = htable_hash(mail_param_table[r].name) & mail_param_index_mask;
+                 mail_param_index[i] != 0; i = (i + 1) & mail_param_index_mask)
+                if (strcmp(mail_param_table[mail_param_index[i] - 1].name,
+                           mail_param_table[r].name) == 0)
+                    break; /* a duplicate name: the first row wins, as before */
+            if (mail_param_index[i] == 0)
+                mail_param_index[i] = (unsigned)r + 1;
+        }
     }
-    return (const MAIL_PARAM *)htable_find(mail_param_index, name);
+    for (i = htable_hash(name) & mail_param_index_mask; (row = mail_param_index[i]) != 0;
+         i = (i + 1) & mail_param_index_mask)
+        if (strcmp(mail_param_table[row - 1].name, name) == 0)
+            return &mail_param_table[row - 1];
+    return 0;
 }
 
 /* mail_param_default - the raw default text */
@@ -268,16 +295,23 @@ const char *mail_param_check(const MAIL_PARAM *p, const char *value, long *resul
     return 0;
 }
 
-/* mail_param_bind - evaluate, check and store one parameter */
-static void mail_param_bind(const MAIL_PARAM *p)
+/*
+ * mail_param_bind - evaluate, check and store one parameter; is_set is 0
+ * when the caller knows that main.cf and the overrides do not set it.
+ */
+static void mail_param_bind(const MAIL_PARAM *p, int is_set)
 {
     const char *value;
     const char *why;
     long num;
 
     if (p->type == MAIL_PARAM_RAW) {
-        if ((value = mail_conf_lookup(p->name)) == 0)
+        if (!is_set || (value = mail_conf_lookup(p->name)) == 0)
             value = mail_param_default(p);
+    } else if (p->defval && strchr(p->defval, '$') == 0 &&
+               (!is_set || mail_conf_lookup(p->name) == 0)) {
+        /* Most rows: a literal default, which expands to itself. */
+        value = p->defval;
     } else if ((value = mail_conf_eval(p->name)) == 0) {
         msg_panic("mail_param_bind: no value for registry parameter %s", p->name);
     }
@@ -338,10 +372,26 @@ static void mail_params_myorigin_file(void)
 /* mail_params_init - bind every variable */
 void mail_params_init(void)
 {
+    unsigned char *is_set;
+    ARGV *names;
+    const MAIL_PARAM *p;
+
     if (mail_conf_file() == 0)
         mail_conf_read();
+
+    /*
+     * main.cf and the overrides set a few dozen of the hundreds of names:
+     * mark their rows once instead of looking up every row's name.
+     */
+    is_set = mycalloc(mail_param_count, 1);
+    names = mail_conf_names();
+    for (size_t i = 0; i < names->argc; i++)
+        if ((p = mail_param_find(names->argv[i])) != 0)
+            is_set[p - mail_param_table] = 1;
+    argv_free(names);
     for (size_t i = 0; i < mail_param_count; i++)
-        mail_param_bind(&mail_param_table[i]);
+        mail_param_bind(&mail_param_table[i], is_set[i]);
+    myfree(is_set);
     mail_params_myorigin_file();
     msg_utf8 = var_smtputf8_enable;
     if (strcasecmp(var_mynetworks_style, "host") != 0 &&
@@ -360,7 +410,7 @@ void mail_params_init_list(const char *const *names)
     for (; *names; names++) {
         if ((p = mail_param_find(*names)) == 0)
             msg_panic("mail_params_init_list: unknown parameter %s", *names);
-        mail_param_bind(p);
+        mail_param_bind(p, 1);
     }
 }
 
