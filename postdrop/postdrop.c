@@ -9,8 +9,8 @@
  * its queue id (mail_queue_enter), written, fsync'ed, then made mode 0744,
  * which tells pickup the file is complete.  Then pickup is woken with a
  * "W" trigger on public/pickup.  As soon as the file exists, the queue id
- * goes to standard output as the postdrop/1 lists (PROTOCOLS.md).  -r (raw records) is what sendmail passes
- * and the only input form; it is accepted for compatibility.
+ * goes to standard output as the postdrop/1 lists (PROTOCOLS.md).  -r (raw records) is what
+ * sendmail passes and the only input form; it is accepted for compatibility.
  *
  * What is accepted (anything else rejects the whole message):
  *   envelope:  at most one F (full name), exactly one S (sender), R
@@ -38,6 +38,9 @@
  * written; EX_USAGE for a bad command line.  A failed pickup trigger is
  * only a warning: pickup scans maildrop on its own timer.
  *
+ * Who may: authorized_submit_users (user_acl.h), root included, as in
+ * Postfix: "User NAME(UID) is not allowed to submit mail", EX_NOPERM.
+ *
  * Parameters: queue_directory, import_environment, message_size_limit,
  * pickup_service_name, hash_queue_depth, hash_queue_names,
  * enable_long_queue_ids.
@@ -63,6 +66,7 @@
 #include "mymalloc.h"
 #include "rec_type.h"
 #include "stringops.h"
+#include "user_acl.h"
 #include "record.h"
 #include "vstream.h"
 #include "vstring.h"
@@ -74,6 +78,18 @@
 #define PD_SEG_CONT 1
 #define PD_SEG_XTRA 2
 #define PD_SEG_END  3
+
+/*
+ * The parameters postdrop and the library code it runs use; binding only
+ * these keeps the per-message start-up cheap.
+ */
+static const char *const pd_params[] = {
+    "queue_directory", "import_environment", "message_size_limit", "pickup_service_name",
+    "hash_queue_depth", "hash_queue_names", "enable_long_queue_ids", "ipc_timeout",
+    "trigger_timeout", "smtputf8_enable",
+    /* maillog_client_init() */
+    "syslog_name", "syslog_facility", "maillog_file", "maillog_file_prefixes", "myhostname",
+    "authorized_submit_users", 0};
 
 static const char *const pd_seg_names[] = {"envelope", "content", "extracted", "end"};
 
@@ -178,7 +194,15 @@ int main(int argc, char **argv)
             continue;
         msg_fatal_status(EX_USAGE, "usage: %s [-c config_dir] [-rv]", msg_program);
     }
-    mail_cmd_config("postdrop", dir, EX_TEMPFAIL);
+    mail_cmd_config_list("postdrop", dir, EX_TEMPFAIL, pd_params);
+    {
+        const char *name =
+            user_acl_denied("authorized_submit_users", var_authorized_submit_users, getuid());
+
+        if (name != 0)
+            msg_fatal_status(EX_NOPERM, "User %s(%ld) is not allowed to submit mail", name,
+                             (long)getuid());
+    }
     mail_queue_conf_params(&qconf);
     qconf.queue_dir = 0;
 

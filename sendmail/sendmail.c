@@ -50,6 +50,10 @@
  * (always: CR LF becomes LF; strict: only when the first line ends in CR LF;
  * never).
  *
+ * Who may submit: authorized_submit_users (user_acl.h), root included:
+ * "User NAME(UID) is not allowed to submit mail", exit status 75 as with
+ * Postfix's sendmail (postdrop checks the same list again).
+ *
  * Exit status (sysexits.h): 0 once postdrop has stored the message;
  * EX_USAGE for a bad command line; EX_TEMPFAIL (75) when the message could
  * not be queued (postdrop failed, no recipients), as Postfix's sendmail;
@@ -88,6 +92,7 @@
 #include "record.h"
 #include "stringops.h"
 #include "tok822.h"
+#include "user_acl.h"
 #include "vstring.h"
 
 #define SM_MODE_ENQUEUE  1
@@ -118,7 +123,7 @@ static const char *const sm_params[] = {
     "header_address_token_limit", "ipc_timeout", "smtputf8_enable",
     /* maillog_client_init() */
     "syslog_name", "syslog_facility", "maillog_file", "maillog_file_prefixes", "myhostname",
-    "queue_directory", 0};
+    "queue_directory", "authorized_submit_users", 0};
 
 static const char *sm_config_dir;
 static uid_t sm_uid;
@@ -482,6 +487,18 @@ static char *sm_fullname(const char *opt, const struct passwd *pw)
     return vstring_export(out);
 }
 
+/* sm_check_submit - authorized_submit_users, for everyone (root too, as
+ * in Postfix); the exit status is Postfix's sendmail's (EX_TEMPFAIL) */
+static void sm_check_submit(void)
+{
+    const char *name;
+
+    if ((name = user_acl_denied("authorized_submit_users", var_authorized_submit_users, sm_uid)) !=
+        0)
+        msg_fatal_status(EX_TEMPFAIL, "User %s(%ld) is not allowed to submit mail", name,
+                         (long)sm_uid); /* Postfix's sendmail says 75 too */
+}
+
 /* Queue the message: records down a pipe to postdrop. */
 static int sm_enqueue(const char *sender, const char *fullname, char **rcpts, int extract,
                       int dot_ends, int notify, int ret, const char *envid)
@@ -731,6 +748,7 @@ int main(int argc, char **argv)
     }
     if (pw == 0 && sender_opt == 0)
         msg_fatal_status(EX_TEMPFAIL, "no login name found for user ID %ld", (long)sm_uid);
+    sm_check_submit();
     sender = sender_opt ? sm_sender(sender_opt) : mystrdup(sm_login);
     fullname = sm_fullname(fullname_opt, pw);
     status = sm_enqueue(sender, fullname, argv + optind, extract, dot_ends, notify, ret, envid);

@@ -579,6 +579,28 @@ def test_postqueue_lets_root_whatever_the_lists_say(tmp_path):
     assert b"Cannot flush mail queue - mail system is down" in p.stderr
 
 
+def test_authorized_submit_users_stops_even_root(tmp_path):
+    """authorized_submit_users applies to root too, in sendmail (Postfix's
+    words and exit status 75) and in postdrop (EX_NOPERM); nothing is
+    queued.  Who else may is unit-tested in lib/global/user_acl_test.c."""
+    _need("sendmail", "postdrop", "postfix")
+    c = Conf(tmp_path, extra="authorized_submit_users = !root, static:anyone\n")
+    c.postfix("check", check=True)
+    p = c.run("sendmail", "-C", c.conf, "paco", input=b"Subject: x\n\nbody\n")
+    assert p.returncode == EX_TEMPFAIL, p.stderr
+    assert p.stderr.endswith(b"sendmail: fatal: User root(0) is not allowed to submit mail\n")
+    p = c.run("postdrop", "-c", c.conf, "-r", input=GOOD)
+    assert p.returncode == 77, p.stderr
+    assert b"fatal: User root(0) is not allowed to submit mail" in p.stderr
+    assert os.listdir(os.path.join(c.queue, "maildrop")) == []
+    if os.access("/usr/sbin/sendmail", os.X_OK) and os.path.exists("/usr/sbin/postconf"):
+        ref = subprocess.run(["/usr/sbin/sendmail", "-C", c.conf, "paco"], input=b"x\n",
+                             capture_output=True, timeout=30)
+        assert ref.returncode == EX_TEMPFAIL
+        assert ref.stderr.endswith(b"sendmail: fatal: User root(0) is not allowed to submit "
+                                   b"mail\n")
+
+
 # --- with the whole pipeline (skips until the daemons exist) --------------------------
 
 def test_instance_start_status_stop(instance):

@@ -42,6 +42,12 @@ int mail_cmd_option(int ch, const char *arg, const char **dir)
 
 const char *mail_cmd_config(const char *name, const char *dir_arg, int chdir_status)
 {
+    return mail_cmd_config_list(name, dir_arg, chdir_status, 0);
+}
+
+const char *mail_cmd_config_list(const char *name, const char *dir_arg, int chdir_status,
+                                 const char *const *params)
+{
     static char *dir; /* a copy: clean_env() may free the environment's */
     ARGV *keep;
 
@@ -57,7 +63,12 @@ const char *mail_cmd_config(const char *name, const char *dir_arg, int chdir_sta
         mail_conf_set_dir(dir);
     }
     mail_conf_read();
-    mail_params_init();
+    if (params) {
+        mail_params_init_list(params);
+        msg_utf8 = var_smtputf8_enable;
+    } else {
+        mail_params_init();
+    }
     keep = argv_split_list(var_import_environment);
     clean_env(keep->argv);
     argv_free(keep);

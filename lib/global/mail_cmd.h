@@ -23,6 +23,13 @@
  *       "name" through maillog_client, and the working directory changed
  *       to queue_directory; when that fails the command exits with
  *       chdir_status.  Returns the configuration directory given, or null.
+ *   mail_cmd_config_list(name, dir, chdir_status, params)
+ *       The same, binding only the null-terminated list params
+ *       (mail_params_init_list, plus smtputf8_enable for msg_utf8), for
+ *       commands that must start fast (postdrop runs once per message).
+ *       params must name every parameter the command and its library code
+ *       use, including import_environment, queue_directory and the
+ *       logging ones; null binds the whole registry.
  *
  * What can go wrong: every failure is fatal with a sysexits.h status, as
  * described; nothing is returned half-done.
@@ -33,5 +40,7 @@
 extern void mail_cmd_start(const char *name);
 extern int mail_cmd_option(int ch, const char *arg, const char **dir);
 extern const char *mail_cmd_config(const char *name, const char *dir, int chdir_status);
+extern const char *mail_cmd_config_list(const char *name, const char *dir, int chdir_status,
+                                        const char *const *params);
 
 #endif

@@ -14,9 +14,9 @@
  *                                      "connect #N to subsystem class/name:
  *                                      reason", until ipc_timeout has passed
  *   mail_trigger(class, name, req, len)
- *                                      stat() the endpoint: a FIFO gets
- *                                      fifo_trigger(), a socket
- *                                      unix_trigger(), anything else fails
+ *                                      any_trigger(): a socket gets
+ *                                      unix_trigger(), a FIFO
+ *                                      fifo_trigger(), anything else fails
  *                                      with ENOTSOCK.  The time limit is
  *                                      trigger_timeout, as in Postfix: a
  *                                      trigger is a hint and must not hang a
@@ -32,7 +32,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "iostuff.h"
@@ -105,14 +104,6 @@ int mail_trigger(const char *class, const char *name, const char *req, size_t le
 {
     const char *path = vstring_str(mail_proto_path(class, name));
     int timeout_ms = mail_proto_ms(mail_proto_trigger_timeout());
-    struct stat st;
 
-    if (stat(path, &st) < 0)
-        return -1;
-    if (S_ISFIFO(st.st_mode))
-        return fifo_trigger(path, req, len, timeout_ms);
-    if (S_ISSOCK(st.st_mode))
-        return unix_trigger(path, req, len, timeout_ms);
-    errno = ENOTSOCK;
-    return -1;
+    return any_trigger(path, req, len, timeout_ms);
 }
