@@ -320,7 +320,12 @@ void cleanup_out_recipient(CLEANUP_STATE *state, const char *orcpt, int notify, 
     const char *oaddr = 0;
     char *copy = 0;
 
-    vstring_sprintf(key, "%s\n%d\n%s\n%s", orcpt ? orcpt : "", notify, orig, rcpt);
+    /* Duplicates: the whole recipient, or (enable_original_recipient = no)
+     * the final address alone, as Postfix. */
+    if (state->conf->enable_orig_rcpt)
+        vstring_sprintf(key, "%s\n%d\n%s\n%s", orcpt ? orcpt : "", notify, orig, rcpt);
+    else
+        vstring_strcpy(key, rcpt);
     lowercase(vstring_str(key));
     if (htable_find(state->dups, vstring_str(key)))
         return;
@@ -347,8 +352,7 @@ void cleanup_out_recipient(CLEANUP_STATE *state, const char *orcpt, int notify, 
             oaddr = copy;
         }
     }
-    if (qfile_writer_rcpt(state->w, notify, type, oaddr, state->conf->enable_orig_rcpt ? orig : 0,
-                          rcpt) < 0) {
+    if (qfile_writer_rcpt(state->w, notify, type, oaddr, orig, rcpt) < 0) {
         msg_warn("%s: write queue file: %m", cleanup_id(state));
         cleanup_set_error(state, CLEANUP_STAT_WRITE, "4.3.0 queue file write error");
     }

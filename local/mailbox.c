@@ -246,6 +246,9 @@ void local_mbox(LOCAL_STATE *state, const LOCAL_USER *user, const char *path, in
     attr.delivered = state->rcpt->address;
     attr.now = sane_time();
     attr.flags = LOCAL_COPY_MBOX;
+    /* enable_original_recipient = no: no X-Original-To, as Postfix. */
+    if (!var_enable_original_recipient)
+        attr.flags &= ~LOCAL_COPY_ORIG_RCPT;
     attr.limit = var_mailbox_size_limit;
     copy = local_copy(vstream_fileno(request->fp), request->data_offset, fd, &attr, why);
     if (copy == LOCAL_COPY_OK)

@@ -150,6 +150,9 @@ void local_maildir(LOCAL_STATE *state, const LOCAL_USER *user, const char *path)
     attr.delivered = state->rcpt->address;
     attr.now = state->start.tv_sec;
     attr.flags = LOCAL_COPY_MAILDIR;
+    /* enable_original_recipient = no: no X-Original-To, as Postfix. */
+    if (!var_enable_original_recipient)
+        attr.flags &= ~LOCAL_COPY_ORIG_RCPT;
     attr.limit = var_mailbox_size_limit;
     copy = local_copy(vstream_fileno(request->fp), request->data_offset, fd, &attr, why);
     if (close(fd) < 0 && copy == LOCAL_COPY_OK) {
