@@ -45,6 +45,7 @@
 #include "mail_date.h"
 #include "mail_params.h"
 #include "mail_proto.h"
+#include "input_transp.h"
 #include "mail_queue.h"
 #include "mail_server.h"
 #include "msg.h"
@@ -53,6 +54,8 @@
 #include "queue_id.h"
 #include "rec_stream.h"
 #include "record.h"
+
+static int pickup_input_transp; /* receive_override_options (input_transp.h) */
 
 #define PICKUP_OK     0 /* done, file removed or moved */
 #define PICKUP_KEEP   1 /* leave the file, try again later */
@@ -126,7 +129,10 @@ static int pickup_copy(const char *id, int fd, const struct stat *st, int requeu
         || attr_scan(cleanup, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_ATTR_QUEUEID, qid),
                      ATTR_TYPE_END) != 1
         || attr_print(cleanup, ATTR_FLAG_NONE,
-                      SEND_ATTR_INT(MAIL_ATTR_FLAGS, CLEANUP_FLAG_BOUNCE | CLEANUP_FLAG_MASK_EXTERNAL),
+                      SEND_ATTR_INT(MAIL_ATTR_FLAGS,
+                                    input_transp_cleanup(CLEANUP_FLAG_BOUNCE |
+                                                             CLEANUP_FLAG_MASK_EXTERNAL,
+                                                         pickup_input_transp)),
                       ATTR_TYPE_END) != 0) {
         msg_warn("maildrop/%s: cleanup service protocol error", id);
         vstream_fclose(cleanup);
@@ -345,6 +351,8 @@ static void pickup_pre_init(char *service, char **argv)
 
     mail_queue_conf_params(&pickup_queue);
     pickup_queue.queue_dir = 0; /* the skeleton chdir'ed there */
+    pickup_input_transp = input_transp_mask("receive_override_options",
+                                            var_receive_override_options);
     if ((pw = getpwnam(var_mail_owner)) == 0)
         msg_fatal("unknown mail_owner user: %s", var_mail_owner);
     pickup_owner_uid = pw->pw_uid;

@@ -99,6 +99,7 @@
 #include "dict.h"
 #include "dsn.h"
 #include "dsn_text.h"
+#include "input_transp.h"
 #include "iostuff.h"
 #include "mail_conf.h"
 #include "mail_date.h"
@@ -430,7 +431,9 @@ static int smtpd_cleanup_open(SMTPD_STATE *state)
         msg_info("%s: client=%s", state->queue_id, state->namaddr);
     }
     attr_print(s, ATTR_FLAG_NONE,
-               SEND_ATTR_INT(MAIL_ATTR_FLAGS, CLEANUP_FLAG_MASK_EXTERNAL | CLEANUP_FLAG_SMTP_REPLY |
+               SEND_ATTR_INT(MAIL_ATTR_FLAGS, input_transp_cleanup(CLEANUP_FLAG_MASK_EXTERNAL,
+                                                                   smtpd_input_transp) |
+                                                  CLEANUP_FLAG_SMTP_REPLY |
                                                   (state->smtputf8 ? CLEANUP_FLAG_SMTPUTF8 : 0) |
                                                   state->saved_flags),
                ATTR_TYPE_END);
@@ -1742,6 +1745,9 @@ static void smtpd_service(VSTREAM *stream, char *service, char **argv)
 static void smtpd_pre_init(char *service, char **argv)
 {
     const char *mode = var_smtpd_forbid_bare_newline;
+
+    smtpd_input_transp = input_transp_mask("receive_override_options",
+                                           var_receive_override_options);
     struct passwd *pw = getpwnam(var_mail_owner);
 
     /* Who started us (before -u drops privileges): sendmail -bs run by

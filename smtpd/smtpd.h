@@ -88,6 +88,9 @@ typedef struct SMTPD_STATE {
 #define SMTPD_BARE_LF_REJECT    2 /* bare LF is rejected */
 
 /* smtpd_peer.c */
+/* smtpd.c */
+extern int smtpd_input_transp; /* receive_override_options bits */
+
 extern void smtpd_peer_init(SMTPD_STATE *state);
 extern void smtpd_peer_reset(SMTPD_STATE *state);
 

@@ -68,6 +68,7 @@
 #include "rewrite_clnt.h"
 #include "smtpd_addr.h"
 #include "smtpd_check.h"
+#include "input_transp.h"
 #include "stringops.h"
 #include "vstream.h"
 
@@ -408,6 +409,8 @@ static ARGV *smtpd_maps(const char *text)
         (void)smtpd_dict(maps->argv[i]);
     return maps;
 }
+
+int smtpd_input_transp; /* receive_override_options (input_transp.h), set by smtpd.c */
 
 /*
  * smtpd_has_required - the open relay safety net, as in Postfix: 1 when the
@@ -1393,7 +1396,9 @@ const char *smtpd_check_rcpt_known(SMTPD_STATE *state, const char *rcpt)
     const char *result = 0;
     int found;
 
-    if (state->access_off) {
+    /* receive_override_options = no_unknown_recipient_checks: behind a
+     * content filter that has checked already. */
+    if (state->access_off || (smtpd_input_transp & INPUT_TRANSP_UNKNOWN_RCPT)) {
         vstring_free(canon);
         return 0;
     }
