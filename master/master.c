@@ -43,7 +43,9 @@
  *   reload   SIGHUP to that pid; master logs "reload -- version V,
  *            configuration DIR".
  *   status   "master -t": exit 1 = running.
- *   Log lines: "daemon started -- version V, configuration DIR",
+ *   Log lines: "daemon started -- version V, configuration DIR" (then one
+ *   warning per main.cf setting Postern does not implement yet,
+ *   mail_params_unsupported.h, also after a reload),
  *            "terminating on signal 15", and "fatal: the Postern mail system
  *            is already running" when a second master finds the lock held
  *            ($mail_name fills in "Postern").
@@ -81,6 +83,7 @@
 #include "iostuff.h"
 #include "mail_conf.h"
 #include "mail_params.h"
+#include "mail_params_unsupported.h"
 #include "maillog_client.h"
 #include "master.h"
 #include "msg.h"
@@ -142,6 +145,7 @@ static void master_reload(void)
     mail_params_init();
     maillog_client_init("master", MAILLOG_CLIENT_FLAG_LOGWRITER |
                                       (master_debug ? MAILLOG_CLIENT_FLAG_STDERR : 0));
+    mail_params_warn_unsupported();
     if ((list = master_serv_load(master_config_dir, why)) == 0 && VSTRING_LEN(why) > 0) {
         msg_warn("%s; keeping the running configuration", vstring_str(why));
     } else {
@@ -395,6 +399,7 @@ int main(int argc, char **argv)
         event_request_timer(master_exit_event, 0, exit_time * 1000);
     msg_info("daemon started -- version %s, configuration %s", MAIL_VERSION_NUMBER,
              master_config_dir);
+    mail_params_warn_unsupported();
 
     /* Ready: let go of the terminal (or the caller's pipes). */
     if (!master_debug) {

@@ -90,11 +90,15 @@ def compare(args, filt=None, stderr_too=True, ours_extra=()):
         pytest.fail(f"postconf {' '.join(args)}: output differs:\n{diff[:6000]}")
     if stderr_too:
         w1, w2 = warnings(err1), warnings(err2)
-        extra = {w for w in w2 - w1 if not any(re.search(x, w) for x in ours_extra)}
+        extra = {w for w in w2 - w1
+                 if not any(re.search(x, w) for x in list(ours_extra) + [NOT_YET])}
         assert w1 - w2 == set(), f"missing warnings: {w1 - w2}"
         assert extra == set(), f"unexpected warnings: {extra}"
     return out2, err2
 
+
+# Postern's own warning for what it does not implement yet (intended).
+NOT_YET = r"is set, but Postern does not implement it yet$"
 
 CORPORA = ["debian", "tricky"]
 HINT = [r'unknown parameter "[^"]+": did you mean']
@@ -413,3 +417,19 @@ def test_edge_files(tmp_path, main, master):
     for args in (["-n"], ["-nf"], ["-nx"] + SAME, ["-M"], ["-Mf"], ["-F"], ["-Fh"], ["-Ff"],
                  ["-P"]):
         compare(["-c", str(tmp_path)] + args)
+
+
+def test_warns_about_what_is_not_implemented(tmp_path):
+    """A parameter Postern knows but does not act on yet (TLS, relayhost,
+    milters, ...) is named when main.cf sets it; an empty value or a
+    working parameter is not."""
+    (tmp_path / "main.cf").write_text("relayhost = [smtp.example.com]:587\n"
+                                      "smtpd_tls_cert_file = /etc/ssl/x.pem\n"
+                                      "smtpd_milters = inet:127.0.0.1:8891\n"
+                                      "smtp_tls_security_level =\n"
+                                      "always_bcc = archive@example.com\n")
+    (tmp_path / "master.cf").write_text("")
+    rc, out, err = run(OURS, ["-c", str(tmp_path), "-n"])
+    assert rc == 0, err
+    got = sorted(re.findall(r"main\.cf: (\S+) is set, but Postern does not implement it yet", err))
+    assert got == ["relayhost", "smtpd_milters", "smtpd_tls_cert_file"], err
