@@ -142,3 +142,18 @@ def test_unreadable_alias_table_defers(mta, tmp_path):
         "local: ID: to=<paco@example.test>, orig_to=<paco>, relay=local, dsn=4.3.0, "
         "status=deferred (alias database unavailable)"], "\n".join(local_log(inst, mark))
     assert inst.read_mailbox("paco") == b""
+
+
+def test_command_and_file_targets_restricted(mta):
+    inst = mta(aliases="pipe |/bin/true\nfile /tmp/no-such-dir/x\n",
+               allow_mail_to_commands="forward", allow_mail_to_files="forward")
+    mark = inst.log_mark()
+    send(inst, "pipe", "pipe")
+    send(inst, "file", "file")
+    inst.wait_for_log(r"to=<file@example\.test>.*status=", since=mark)
+    lines = [l for l in local_log(inst, mark) if "orig_to=" in l]
+    assert sorted(lines) == [
+        "local: ID: to=<file@example.test>, orig_to=<file>, relay=local, dsn=5.7.1, "
+        "status=bounced (mail to file is restricted)",
+        "local: ID: to=<pipe@example.test>, orig_to=<pipe>, relay=local, dsn=5.7.1, "
+        "status=bounced (mail to command is restricted)"], "\n".join(lines)
