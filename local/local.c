@@ -13,7 +13,10 @@
  *   1. strip the domain (qmgr sends local only what resolved to it),
  *      lowercase the local part, split off the extension at the first
  *      recipient_delimiter character (local_addr.h);
- *   2. [aliases and .forward files will go here]
+ *   2. alias_maps (alias.c): the local part, then the local part without
+ *      its extension; each address of the value is delivered recursively
+ *      in this process (recipient.c), with Postfix's loop rules;
+ *      [.forward files will go here]
  *   3. the user's mailbox (mailbox.c, maildir.c); no such user: bounce
  *      5.1.1 "unknown user: \"name\"".
  *
@@ -21,7 +24,8 @@
  *   ID: to=<paco@host>, orig_to=<paco>, relay=local, delay=0.03,
  *       delays=0.02/0.01/0/0, dsn=2.0.0, status=sent (delivered to mailbox)
  *
- * Parameters: mail_spool_directory, home_mailbox, recipient_delimiter,
+ * Parameters: alias_maps, allow_mail_to_commands, allow_mail_to_files,
+ * duplicate_filter_limit, mail_spool_directory, home_mailbox, recipient_delimiter,
  * mailbox_delivery_lock, deliver_lock_attempts, deliver_lock_delay,
  * stale_lock_time, mailbox_size_limit (must not be below
  * message_size_limit), strict_mailbox_ownership, mail_owner.
@@ -34,6 +38,7 @@
  * loss).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <pwd.h>
 #include <string.h>
 #include <sys/time.h>
@@ -43,69 +48,14 @@
 #include "deliver_request.h"
 #include "dsn.h"
 #include "local.h"
+#include "maps.h"
 #include "mail_params.h"
 #include "mail_server.h"
 #include "msg.h"
 #include "myflock.h"
 #include "mymalloc.h"
 #include "set_ugid.h"
-
-#define LOCAL_RELAY "local"
-
-/* local_record - record one recipient's outcome; 0, or -1 if it could not */
-
-static int local_record(LOCAL_STATE *state)
-{
-    DELIVER_REQUEST *request = state->request;
-    LOCAL_WHY *why = state->why;
-    DSN dsn;
-
-    switch (why->kind) {
-    case LOCAL_WHY_SENT:
-        DSN_SIMPLE(&dsn, why->status, "delivered", vstring_str(why->reason));
-        if (sent(request->flags, request->queue_id, &request->msg_stats, state->rcpt, LOCAL_RELAY,
-                 &dsn) != 0)
-            return -1;
-        deliver_completed(request->fp, state->rcpt->offset);
-        return 0;
-    case LOCAL_WHY_BOUNCE:
-    case LOCAL_WHY_UNKNOWN:
-        DSN_SIMPLE(&dsn, why->status, "failed", vstring_str(why->reason));
-        switch (bounce_append(request->flags, request->queue_id, &request->msg_stats,
-                              state->rcpt, LOCAL_RELAY, &dsn)) {
-        case 0:
-            deliver_completed(request->fp, state->rcpt->offset);
-            return 0;
-        case BOUNCE_DEFERRED: /* soft_bounce: it stays queued */
-            return 0;
-        default:
-            return -1;
-        }
-    case LOCAL_WHY_DEFER:
-    default:
-        DSN_SIMPLE(&dsn, why->status, "delayed", vstring_str(why->reason));
-        return defer_append(request->flags, request->queue_id, &request->msg_stats, state->rcpt,
-                            LOCAL_RELAY, &dsn) == 0
-                   ? 0
-                   : -1;
-    }
-}
-
-/* local_deliver_recipient - the delivery chain for one recipient */
-
-static void local_deliver_recipient(LOCAL_STATE *state)
-{
-    local_addr_split(state->rcpt->address, var_recipient_delimiter, &state->addr);
-    gettimeofday(&state->start, 0);
-
-    /* Aliases and .forward files will be tried here, before the mailbox. */
-    local_mailbox(state);
-
-    /* Nothing claimed the recipient. */
-    if (state->why->kind == LOCAL_WHY_UNKNOWN)
-        state->why->kind = LOCAL_WHY_BOUNCE;
-    local_addr_free(&state->addr);
-}
+#include "stringops.h"
 
 /* local_service - one delivery request */
 
@@ -114,6 +64,7 @@ static void local_service(VSTREAM *client, char *service, char **argv)
     DELIVER_REQUEST *request;
     LOCAL_STATE state;
     int status = DEL_STAT_OK;
+    int outcome;
     int i;
 
     /* Parse the request with no more privilege than a mail_owner daemon. */
@@ -122,17 +73,30 @@ static void local_service(VSTREAM *client, char *service, char **argv)
     if ((request = deliver_request_read(client)) != 0) {
         if (request->msg_stats.agent_handoff.tv_sec == 0)
             gettimeofday(&request->msg_stats.agent_handoff, 0);
+        memset(&state, 0, sizeof(state));
         state.request = request;
+        state.service = service;
         state.why = local_why_alloc();
+        state.dup_filter = htable_create(10);
         for (i = 0; i < request->rcpt_list.len; i++) {
             state.rcpt = request->rcpt_list.info + i;
-            if (request->fp == 0)
+            state.address = state.rcpt->address;
+            state.level = 0;
+            state.exp_from = 0;
+            gettimeofday(&state.start, 0);
+            if (request->fp == 0) {
                 local_why_dsn(state.why, "4.3.0", "cannot open queue file");
-            else
-                local_deliver_recipient(&state);
-            if (local_record(&state) != 0)
+                outcome = local_record(&state);
+            } else {
+                outcome = local_deliver_address(&state, state.rcpt->address);
+            }
+            /* Done only when every address it expanded to is final. */
+            if (outcome == 0)
+                deliver_completed(request->fp, state.rcpt->offset);
+            else if (outcome < 0)
                 status = DEL_STAT_DEFER;
         }
+        htable_free(state.dup_filter, 0);
         local_why_free(state.why);
         deliver_request_done(client, request, status);
     }
@@ -168,11 +132,26 @@ static void local_pre_init(char *service, char **argv)
         msg_fatal("gethostname: %m");
     hostname[sizeof(hostname) - 1] = 0;
     local_hostname = hostname;
+
+    local_alias_init();
+}
+
+/* local_pre_accept - restart with fresh tables when one changed */
+
+static void local_pre_accept(char *service, char **argv)
+{
+    const char *name;
+
+    if ((name = maps_table_changed()) != 0) {
+        msg_info("table %s has changed -- restarting", name);
+        exit(0);
+    }
 }
 
 int main(int argc, char **argv)
 {
     single_server_main(argc, argv, local_service, MAIL_SERVER_PRE_INIT, local_pre_init,
-                       MAIL_SERVER_PRIVILEGED, MAIL_SERVER_END);
+                       MAIL_SERVER_PRE_ACCEPT, local_pre_accept, MAIL_SERVER_PRIVILEGED,
+                       MAIL_SERVER_END);
     return 0;
 }

@@ -2,11 +2,21 @@
  * local.h - what the modules of the local delivery agent share.
  *
  * local.c reads delivery requests and, for each recipient, builds a
- * LOCAL_STATE and walks the delivery chain (today: the user's mailbox;
- * aliases and .forward files will come before it).  Each step fills
- * state->why; local.c records the outcome (sent, bounce_append,
- * defer_append) in one place.
+ * LOCAL_STATE and walks the delivery chain (alias_maps, then the user's
+ * mailbox; .forward files will come between them).  Each step fills
+ * state->why and calls local_record(), which records the outcome of
+ * state->address (sent, bounce_append, defer_append) in one place.
  *
+ *   local_record(state)      record state->why for state->address (with
+ *                            state->rcpt's original address and offset);
+ *                            0 final (sent or bounced), 1 kept in the
+ *                            queue (deferred, or soft_bounce), -1 could
+ *                            not be recorded
+ *   local_deliver_address(state, addr)   the delivery chain for one
+ *                            address, top level or from an alias (local.c);
+ *                            returns like local_record, the worst outcome
+ *   local_alias_init(), local_alias(state, &status),
+ *   local_alias_resolve(state, addr)     alias_maps (alias.c)
  *   local_mailbox(state)     deliver to the recipient's mailbox: mbox or
  *                            Maildir in mail_spool_directory or under
  *                            $HOME/home_mailbox (mailbox.c).  why->kind
@@ -33,6 +43,7 @@
 #include <sys/types.h>
 
 #include "deliver_request.h"
+#include "htable.h"
 #include "local_addr.h"
 #include "local_why.h"
 #include "vstring.h"
@@ -46,10 +57,16 @@ typedef struct LOCAL_USER {
 
 typedef struct LOCAL_STATE {
     DELIVER_REQUEST *request;
-    RECIPIENT *rcpt;
-    LOCAL_ADDR addr;      /* the recipient taken apart */
+    RECIPIENT *rcpt;      /* the recipient qmgr asked for (top level) */
+    const char *address;  /* the address being delivered now: rcpt's, or
+                           * one from an alias expansion */
+    LOCAL_ADDR addr;      /* address taken apart */
     LOCAL_WHY *why;       /* the outcome */
     struct timeval start; /* when this recipient's delivery started */
+    const char *service;  /* our master.cf service name ("local") */
+    int level;            /* nesting of recipient/alias/resolve steps */
+    const char *exp_from; /* the alias being expanded, or null */
+    HTABLE *dup_filter;   /* "level address" already delivered, per request */
 } LOCAL_STATE;
 
 extern uid_t local_owner_uid;
@@ -57,6 +74,11 @@ extern gid_t local_owner_gid;
 extern int local_lock_mask;
 extern const char *local_hostname;
 
+extern int local_record(LOCAL_STATE *state);
+extern int local_deliver_address(LOCAL_STATE *state, const char *addr);
+extern void local_alias_init(void);
+extern int local_alias(LOCAL_STATE *state, int *status);
+extern int local_alias_resolve(LOCAL_STATE *state, const char *addr);
 extern void local_mailbox(LOCAL_STATE *state);
 extern void local_mbox(LOCAL_STATE *state, const LOCAL_USER *user, const char *path, int spool);
 extern void local_maildir(LOCAL_STATE *state, const LOCAL_USER *user, const char *path);
