@@ -162,6 +162,7 @@ class Agent:
             "deliver_lock_attempts": "2",
             "deliver_lock_delay": "1s",
             "ipc_timeout": "10s",
+            "alias_maps": "",
         }
         p.update(params or {})
         with open(os.path.join(self.conf, "main.cf"), "w") as f:
