@@ -27,6 +27,7 @@
 #include "dict_regexp.h"
 #include "dict_static.h"
 #include "dict_thash.h"
+#include "dict_nis.h"
 #include "dict_unix.h"
 #include "msg.h"
 #include "mymalloc.h"
@@ -42,8 +43,8 @@ static const DICT_TYPE_INFO dict_types[] = {
     {DICT_TYPE_CIDR, dict_cidr_open},     {DICT_TYPE_ENVIRON, dict_env_open},
     {DICT_TYPE_FAIL, dict_fail_open},     {DICT_TYPE_HASH, dict_hash_open},
     {DICT_TYPE_INLINE, dict_inline_open}, {DICT_TYPE_LMDB, dict_lmdb_open},
-    {DICT_TYPE_PCRE, dict_pcre_open},     {DICT_TYPE_PROXY, dict_proxy_open},
-    {DICT_TYPE_REGEXP, dict_regexp_open},
+    {DICT_TYPE_NIS, dict_nis_open},       {DICT_TYPE_PCRE, dict_pcre_open},
+    {DICT_TYPE_PROXY, dict_proxy_open},   {DICT_TYPE_REGEXP, dict_regexp_open},
     {DICT_TYPE_STATIC, dict_static_open}, {DICT_TYPE_THASH, dict_thash_open},
     {DICT_TYPE_UNIX, dict_unix_open},
 };
