@@ -50,16 +50,7 @@
 #define PARAM_BOOL(n, d)             int var_##n;
 #define PARAM_TIME(n, d, mn, mx)     int var_##n;
 #include "params_all.def"
-#undef PARAM_STR
-#undef PARAM_STR_FN
-#undef PARAM_STR_V
-#undef PARAM_RAW
-#undef PARAM_LIST
-#undef PARAM_INT
-#undef PARAM_LONG
-#undef PARAM_SIZE
-#undef PARAM_BOOL
-#undef PARAM_TIME
+#include "params_undef.h"
 
 /* The table. */
 #define PARAM_STR(n, d, mn, mx)      {#n, MAIL_PARAM_STR, d, 0, mn, mx, &var_##n},
@@ -75,16 +66,7 @@
 const MAIL_PARAM mail_param_table[] = {
 #include "params_all.def"
 };
-#undef PARAM_STR
-#undef PARAM_STR_FN
-#undef PARAM_STR_V
-#undef PARAM_RAW
-#undef PARAM_LIST
-#undef PARAM_INT
-#undef PARAM_LONG
-#undef PARAM_SIZE
-#undef PARAM_BOOL
-#undef PARAM_TIME
+#include "params_undef.h"
 
 const size_t mail_param_count = sizeof(mail_param_table) / sizeof(mail_param_table[0]);
 

@@ -108,16 +108,7 @@ typedef struct MAIL_PARAM {
 #define PARAM_BOOL(n, d)             extern int var_##n;
 #define PARAM_TIME(n, d, mn, mx)     extern int var_##n;
 #include "params_all.def"
-#undef PARAM_STR
-#undef PARAM_STR_FN
-#undef PARAM_STR_V
-#undef PARAM_RAW
-#undef PARAM_LIST
-#undef PARAM_INT
-#undef PARAM_LONG
-#undef PARAM_SIZE
-#undef PARAM_BOOL
-#undef PARAM_TIME
+#include "params_undef.h"
 
 extern const MAIL_PARAM mail_param_table[];
 extern const size_t mail_param_count;

@@ -27,16 +27,7 @@ static const char *const mail_params_missing_groups[] = {
 #include "params_milter.def"
 #include "params_verify.def"
     0};
-#undef PARAM_STR
-#undef PARAM_STR_FN
-#undef PARAM_STR_V
-#undef PARAM_RAW
-#undef PARAM_LIST
-#undef PARAM_INT
-#undef PARAM_LONG
-#undef PARAM_SIZE
-#undef PARAM_BOOL
-#undef PARAM_TIME
+#include "params_undef.h"
 
 /* Name prefixes of the smtpd features that are not there. */
 static const char *const mail_params_missing_prefixes[] = {
