@@ -31,9 +31,10 @@
  *   an alias with no address        the same, and a warning
  *   address verification            2.0.0 "aliased to VALUE"
  *
- * Not supported yet (each target is deferred with an explicit reason, so
- * that no mail is lost or misdelivered; the rest of the alias is
- * delivered):
+ * Not supported yet (each such target bounces 5.3.0 with an explicit
+ * reason, and the rest of the alias is delivered; deferring would only
+ * deliver the other members again at every retry, for days, before the
+ * same bounce):
  *   "|command", "/file/name", ":include:/file" targets, and addresses
  *   that resolve to another transport (forwarding through cleanup).
  * When allow_mail_to_commands / allow_mail_to_files leave out "alias",
@@ -106,7 +107,7 @@ static int local_alias_special(LOCAL_STATE *state, const char *token)
         local_why_dsn(state->why, "5.7.1", "mail to %s is restricted",
                       strcmp(what, "command") == 0 ? "command" : "file");
     else
-        local_why_dsn(state->why, "4.3.0",
+        local_why_dsn(state->why, "5.3.0",
                       "delivery to %s in an alias is not supported by this mail system yet: %s",
                       what, token);
     return local_record(state);
@@ -143,7 +144,7 @@ int local_alias_resolve(LOCAL_STATE *state, const char *addr)
         status = local_deliver_address(state, vstring_str(reply.recipient));
     } else {
         state->address = vstring_str(reply.recipient);
-        local_why_dsn(state->why, "4.3.0",
+        local_why_dsn(state->why, "5.3.0",
                       "forwarding to a non-local address is not supported by this mail "
                       "system yet");
         status = local_record(state);

@@ -157,3 +157,28 @@ def test_command_and_file_targets_restricted(mta):
         "status=bounced (mail to file is restricted)",
         "local: ID: to=<pipe@example.test>, orig_to=<pipe>, relay=local, dsn=5.7.1, "
         "status=bounced (mail to command is restricted)"], "\n".join(lines)
+
+
+def test_targets_not_implemented_yet(mailnet, instance):
+    """Postern only (Postfix has these): a |command target and a non-local
+    address in an alias bounce at once with a reason that says what is
+    missing; the alias's local members get their one copy, and nothing is
+    retried (no further copies)."""
+    inst = instance("postern", mynetworks="127.0.0.1/32")
+    path = os.path.join(inst.dir, "aliases")
+    with open(path, "w") as f:
+        f.write("team paco, |/bin/cat\nlist enrique, someone@remote.test\n")
+    inst.set_params(alias_maps=f"texthash:{path}")
+    inst.start()
+    send(inst, "team", "team")
+    send(inst, "list", "list")
+    inst.wait_for_log(r"to=<team@example\.test>, orig_to=<team>, relay=local, .*dsn=5\.3\.0, "
+                      r"status=bounced \(delivery to command in an alias is not supported by "
+                      r"this mail system yet: \|/bin/cat\)$")
+    inst.wait_for_log(r"to=<someone@remote\.test>, orig_to=<list>, relay=local, .*dsn=5\.3\.0, "
+                      r"status=bounced \(forwarding to a non-local address is not supported by "
+                      r"this mail system yet\)$")
+    inst.wait_for_mail("paco", rb"Subject: team")
+    inst.wait_for_mail("enrique", rb"Subject: list")
+    inst.wait_for_queue_empty()
+    assert inst.read_mailbox("paco").count(b"Subject: team") == 1
