@@ -23,6 +23,13 @@
  *   flush            ask the queue manager to retry all deferred mail
  *                    (trigger "FA" on public/qmgr)
  *   upgrade-configuration   accepted; Postern has nothing to upgrade
+ *   logrotate        rename maillog_file to FILE.SUFFIX (strftime of
+ *                    maillog_file_rotate_suffix), SIGHUP to master when it
+ *                    runs (postlogd starts a new file), wait a second, then
+ *                    run maillog_file_compressor on the old file; Postfix's
+ *                    errors ("empty 'NAME' parameter value - logfile
+ *                    rotation failed", "not rotating '/dev/...'", "logfile
+ *                    'FILE' rotation failed: WHY")
  *
  * Whether master runs is decided by the lock on
  * $queue_directory/pid/master.pid (fcntl or flock, both are tested), never
@@ -82,7 +89,7 @@
 #define POSTFIX_USAGE "usage: %s [-c config_dir] [-Dv] command"
 #define POSTFIX_COMMANDS                                                                           \
     "Usage: postfix start (or stop, reload, abort, flush, check, status, set-permissions, "        \
-    "upgrade-configuration, start-fg)"
+    "upgrade-configuration, logrotate)"
 #define POSTFIX_PID_FILE  "pid/master.pid"
 #define POSTFIX_STOP_WAIT 5 /* seconds, as postfix-script */
 
@@ -262,6 +269,63 @@ static void postfix_need_master(ARGV *av)
 }
 
 /* Run a child and return its exit status (-1 when killed). */
+/* postfix_logrotate - the "logrotate" command, as Postfix's postfix-script */
+static void postfix_logrotate(void)
+{
+    const char *names[] = {"maillog_file", "maillog_file_compressor", "maillog_file_rotate_suffix"};
+    const char *values[] = {var_maillog_file, var_maillog_file_compressor,
+                            var_maillog_file_rotate_suffix};
+    char suffix[256];
+    time_t now = time((time_t *)0);
+    struct tm *tm = localtime(&now);
+    VSTRING *rotated = vstring_alloc(100);
+    pid_t pid;
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (*values[i] == 0)
+            msg_fatal("empty '%s' parameter value - logfile rotation failed", names[i]);
+    if (strncmp(var_maillog_file, "/dev/", 5) == 0)
+        msg_fatal("not rotating '%s'", var_maillog_file);
+    if (tm == 0 || strftime(suffix, sizeof(suffix), var_maillog_file_rotate_suffix, tm) == 0)
+        msg_fatal("logfile '%s' rotation failed: bad maillog_file_rotate_suffix '%s'",
+                  var_maillog_file, var_maillog_file_rotate_suffix);
+    vstring_sprintf(rotated, "%s.%s", var_maillog_file, suffix);
+    if (rename(var_maillog_file, vstring_str(rotated)) < 0)
+        msg_fatal("logfile '%s' rotation failed: rename to %s: %m", var_maillog_file,
+                  vstring_str(rotated));
+    /* A running master reloads, and postlogd starts a new file. */
+    if (chdir(var_queue_directory) == 0 && (pid = postfix_master_pid()) > 0 &&
+        kill(pid, SIGHUP) < 0)
+        msg_fatal("logfile '%s' rotation failed: kill master process %ld: %m", var_maillog_file,
+                  (long)pid);
+    sleep(1);
+    /* The compressor is a command name looked up in PATH ("gzip"), as the
+     * shell finds it for Postfix. */
+    switch (pid = fork()) {
+    case -1:
+        msg_fatal("fork: %m");
+    case 0: {
+        char *args[] = {var_maillog_file_compressor, vstring_str(rotated), 0};
+
+        execvp(args[0], args);
+        msg_fatal("logfile '%s' rotation failed: execute %s: %m", var_maillog_file, args[0]);
+    }
+    default:
+        break;
+    }
+    {
+        int status;
+
+        while (waitpid(pid, &status, 0) < 0)
+            if (errno != EINTR)
+                msg_fatal("waitpid: %m");
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            msg_fatal("logfile '%s' rotation failed: %s %s failed", var_maillog_file,
+                      var_maillog_file_compressor, vstring_str(rotated));
+    }
+    vstring_free(rotated);
+}
+
 static int postfix_run(ARGV *av)
 {
     pid_t pid;
@@ -373,6 +437,10 @@ static void postfix_environment(void)
     argv_free(keep);
     if (setenv("MAIL_CONFIG", var_config_directory, 1) < 0)
         msg_fatal("setenv: %m");
+    /* As Postfix's postfix command: a known PATH for what it runs
+     * (maillog_file_compressor). */
+    if (setenv("PATH", "/bin:/usr/bin:/sbin:/usr/sbin", 1) < 0)
+        msg_fatal("setenv: %m");
     if (msg_verbose && setenv("MAIL_VERBOSE", "1", 1) < 0)
         msg_fatal("setenv: %m");
 }
@@ -483,6 +551,8 @@ int main(int argc, char **argv)
         if (postfix_master_pid() == 0 ||
             mail_trigger(MAIL_CLASS_PUBLIC, var_queue_service_name, req, sizeof(req)) < 0)
             msg_fatal_status(EX_UNAVAILABLE, "Cannot flush mail queue - mail system is down");
+    } else if (strcmp(cmd, "logrotate") == 0) {
+        postfix_logrotate();
     } else {
         msg_fatal("unknown command: '%s'. " POSTFIX_COMMANDS, cmd);
     }
